@@ -1,0 +1,127 @@
+"""`autograder build`: source pairs → validated, executed notebooks → nbgrader student releases.
+
+nbgrader's ``generate_assignment`` does the real work (clearing solutions and hidden
+tests, locking cells, checksums).  Around it we add what it does not check: Jupytext
+sync, duplicate grade_ids (nbgrader silently keeps one), marker misuse, a top-to-bottom
+execution with solutions, leaked solution lines, and a reproducibility check of the
+committed ``release/``.  nbgrader runs in a throw-away course root so that a build
+never touches the instructor's gradebook.
+"""
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from autograder.execute import execute_notebook
+from autograder.notebooks import (WEEK_PATTERN, BuildError, check_grade_ids, check_markers, find_leaks,
+                                  pair_in_sync, strip_pairing, sync_pair)
+
+
+@dataclass(frozen=True)
+class WeekBuild:
+    week: str
+    pair_updated: bool
+    execution_seconds: float | None
+    release_files: tuple[str, ...]
+
+
+def find_weeks(root: Path) -> list[str]:
+    source = root / "source"
+    return sorted(p.name for p in source.iterdir() if WEEK_PATTERN.match(p.name) and (p / f"{p.name}.py").exists()) \
+        if source.is_dir() else []
+
+
+def _source_paths(root: Path, week: str) -> tuple[Path, Path]:
+    if not WEEK_PATTERN.match(week):
+        raise BuildError(f"{week!r} is not a week name: expected weekNN, e.g. week01.")
+    py = root / "source" / week / f"{week}.py"
+    if not py.exists():
+        known = ", ".join(find_weeks(root)) or "none"
+        raise BuildError(f"{py.relative_to(root)} does not exist (weeks with a source: {known}).")
+    return py, py.with_suffix(".ipynb")
+
+
+def _generate_release(root: Path, week: str, scratch: Path) -> Path:
+    """Run nbgrader generate_assignment in a scratch copy of the course; return the release folder."""
+    shutil.copy2(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
+    shutil.copytree(root / "source" / week, scratch / "source" / week,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    nbgrader = Path(sys.executable).with_name("nbgrader")
+    command = [str(nbgrader) if nbgrader.exists() else "nbgrader", "generate_assignment", week, "--force"]
+    # nbgrader calls helper executables (alembic) by name: find them beside our interpreter.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(command, cwd=scratch, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        raise BuildError(f"nbgrader generate_assignment {week} failed:\n{(result.stdout + result.stderr)[-3000:]}")
+    return scratch / "release" / week
+
+
+def _finish_release(generated: Path, source_dir: Path, week: str) -> tuple[str, ...]:
+    """Strip pairing metadata, then refuse any leaked solution or hidden-test line and any .py pair."""
+    pairs = [p.name for p in generated.rglob("week[0-9][0-9].py")]
+    if pairs:
+        raise BuildError(f"release/{week} would contain Jupytext pairs with solutions: {', '.join(pairs)}.")
+    for path in sorted(generated.rglob("*.ipynb")):
+        release = strip_pairing(nbformat.read(path, as_version=4))
+        source = nbformat.read(source_dir / path.relative_to(generated), as_version=4)
+        leaks = find_leaks(source, release)
+        if leaks:
+            shown = "\n  ".join(leaks[:10])
+            raise BuildError(f"release/{week}/{path.name} would show solution or hidden-test text:\n  {shown}")
+        path.write_text(nbformat.writes(release) + "\n")
+    return tuple(sorted(str(p.relative_to(generated)) for p in generated.rglob("*") if p.is_file()))
+
+
+def _differences(built: Path, committed: Path) -> list[str]:
+    if not committed.exists():
+        return [f"{committed} is missing"]
+    comparison, found, pending = filecmp.dircmp(built, committed), [], []
+    pending.append((comparison, ""))
+    while pending:
+        node, prefix = pending.pop()
+        found += [f"{prefix}{name} is missing from the committed release" for name in node.left_only]
+        found += [f"{prefix}{name} is committed but not built" for name in node.right_only]
+        found += [f"{prefix}{name} differs" for name in node.diff_files]
+        _, mismatched, errors = filecmp.cmpfiles(built / prefix, committed / prefix, node.same_files, shallow=False)
+        found += [f"{prefix}{name} differs" for name in mismatched + errors]
+        pending += [(sub, f"{prefix}{name}/") for name, sub in node.subdirs.items()]
+    return sorted(set(found))
+
+
+def build_week(root: Path, week: str, *, execute: bool = True, check: bool = False) -> WeekBuild:
+    """Build one week's release into ``release/`` (or, with ``check``, compare a fresh build with it)."""
+    py, ipynb = _source_paths(root, week)
+    if check:
+        if not pair_in_sync(py):
+            raise BuildError(f"{ipynb.relative_to(root)} is not in sync with {py.name}: run `autograder build {week}`.")
+        updated = False
+    else:
+        updated = sync_pair(py)
+    notebook = nbformat.read(ipynb, as_version=4)
+    where = str(py.relative_to(root))
+    check_grade_ids(notebook, where)
+    check_markers(notebook, where)
+    seconds = execute_notebook(notebook, py.parent, where=where).seconds if execute else None
+
+    with tempfile.TemporaryDirectory(prefix=f"build-{week}-") as scratch:
+        generated = _generate_release(root, week, Path(scratch))
+        files = _finish_release(generated, py.parent, week)
+        target = root / "release" / week
+        if check:
+            differences = _differences(generated, target)
+            if differences:
+                raise BuildError(f"release/{week} is not what a fresh build produces ("
+                                 + "; ".join(differences[:10]) + f"): run `autograder build {week}` and commit.")
+        else:
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(generated, target)
+    return WeekBuild(week, updated, seconds, files)

@@ -1,0 +1,158 @@
+"""The course's oracle: one specification per graded function, used by learners and graders alike.
+
+An :class:`Exercise` says how to make randomized inputs (plain data only: numbers and
+arrays), how to call a learner's function on one input, which library reference gives
+the expected value, and how to compare the two.  The split matters for trusted
+grading: ``make_cases``, ``reference`` and ``compare`` run in the grader's own
+process, while only ``call`` has to run next to the learner's code.
+
+Entry points:
+- :func:`check` is for learners: fresh random inputs every time, a friendly printout.
+- :func:`grade` is what hidden test cells call: seeded inputs, raises on failure.
+- :func:`passes` is for explorers that want to run the learner's own implementation.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from course.checks import CheckFailure, expect_close
+
+__all__ = ["Exercise", "CheckReport", "register", "get", "keys", "run_checks", "check", "grade", "passes",
+           "GRADING_SEED_VARIABLE"]
+
+#: The trusted grader chooses a seed per submission and passes it through this variable.
+GRADING_SEED_VARIABLE = "COURSE_GRADING_SEED"
+
+Case = dict  # plain data: str -> float | int | np.ndarray
+
+
+def compare_close(rtol: float = 1e-7, atol: float = 1e-10) -> Callable[[Any, Any, Case, str], None]:
+    """The default comparison: elementwise closeness with a diagnosis."""
+    def compare(actual: Any, expected: Any, case: Case, name: str) -> None:
+        expect_close(actual, expected, name=name, rtol=rtol, atol=atol)
+    return compare
+
+
+@dataclass(frozen=True)
+class Exercise:
+    key: str                                        # "week01.softmax"
+    function: str                                   # the name the learner defines
+    make_cases: Callable[[np.random.Generator], list[Case]]
+    call: Callable[[Callable, Case], Any]           # runs the learner's function on one case
+    reference: Callable[[Case], Any]                # the library's answer for one case
+    describe: Callable[[Case], str]                 # a few words on a case, for messages
+    compare: Callable[[Any, Any, Case, str], None] = field(default_factory=compare_close)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    key: str
+    passed: int
+    total: int
+    seed: int
+    seconds: float
+    failure: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    if exercise.key in _REGISTRY:
+        raise ValueError(f"exercise {exercise.key!r} is registered twice")
+    _REGISTRY[exercise.key] = exercise
+    return exercise
+
+
+def get(key: str) -> Exercise:
+    """Look an exercise up by key, importing its week's module on first use."""
+    if key not in _REGISTRY:
+        week = key.split(".", 1)[0]
+        try:
+            importlib.import_module(f"course.exercises.{week}")
+        except ModuleNotFoundError:
+            pass
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise KeyError(f"no exercise called {key!r}; known: {', '.join(keys()) or 'none'}") from None
+
+
+def keys(week: str | None = None) -> list[str]:
+    if week:
+        importlib.import_module(f"course.exercises.{week}")  # importing a week registers its exercises
+    return sorted(k for k in _REGISTRY if week is None or k.startswith(week + "."))
+
+
+def _default_seed(key: str) -> int:
+    """A fixed seed per exercise, so that grading the same code twice gives the same score."""
+    env = os.environ.get(GRADING_SEED_VARIABLE)
+    base = env if env is not None else "course"
+    return int.from_bytes(hashlib.sha256(f"{base}:{key}".encode()).digest()[:4], "little")
+
+
+def run_checks(key: str, function: Callable, seed: int | None = None) -> CheckReport:
+    """Run every case of ``key`` on ``function``; stop at the first failure and explain it."""
+    exercise = get(key)
+    seed = _default_seed(key) if seed is None else int(seed)
+    cases = exercise.make_cases(np.random.default_rng(seed))
+    name = f"{exercise.function}"
+    start = time.perf_counter()
+    for number, case in enumerate(cases, 1):
+        where = f"case {number} of {len(cases)} ({exercise.describe(case)})"
+        try:
+            actual = exercise.call(function, case)
+        except NotImplementedError:
+            return CheckReport(key, number - 1, len(cases), seed, time.perf_counter() - start,
+                               f"{name} is not implemented yet (it still raises NotImplementedError).")
+        except CheckFailure as failure:
+            return CheckReport(key, number - 1, len(cases), seed, time.perf_counter() - start,
+                               f"{where}: {failure}")
+        except Exception as error:  # the learner's code crashed: report it like a failed check
+            return CheckReport(key, number - 1, len(cases), seed, time.perf_counter() - start,
+                               f"{where}: {name} raised {type(error).__name__}: {error}")
+        try:
+            exercise.compare(actual, exercise.reference(case), case, f"the result of {name}")
+        except CheckFailure as failure:
+            return CheckReport(key, number - 1, len(cases), seed, time.perf_counter() - start,
+                               f"{where}: {failure}")
+    return CheckReport(key, len(cases), len(cases), seed, time.perf_counter() - start)
+
+
+def grade(key: str, function: Callable, seed: int | None = None) -> CheckReport:
+    """What a hidden test cell calls: seeded random cases; raises :class:`CheckFailure` on failure."""
+    report = run_checks(key, function, seed)
+    if not report.ok:
+        raise CheckFailure(report.failure)
+    print(f"✓ {key}: {report.total} randomized checks against the library reference passed")
+    return report
+
+
+def check(key: str, function: Callable) -> bool:
+    """For learners: check ``function`` on fresh random inputs and print what is right or wrong."""
+    seed = int(np.random.SeedSequence().generate_state(1)[0])
+    report = run_checks(key, function, seed)
+    if report.ok:
+        print(f"✓ {get(key).function}: all {report.total} random checks passed "
+              f"({report.seconds * 1000:.0f} ms).")
+    else:
+        print(f"✗ {get(key).function}: {report.failure}\n  (seed {seed}; passed {report.passed} "
+              f"of {report.total} checks before this one)")
+    return report.ok
+
+
+def passes(key: str, function: Callable) -> tuple[bool, str]:
+    """``(True, "")`` when ``function`` passes the exercise's checks, else ``(False, reason)``."""
+    report = run_checks(key, function)
+    return report.ok, report.failure or ""

@@ -1,0 +1,56 @@
+"""Shared fixtures: a throw-away course root built from the real nbgrader_config.py."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+HEADER = """\
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: nbgrader,tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,-all
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+"""
+
+MINI_WEEK = HEADER + textwrap.dedent('''
+    # %% [markdown]
+    # # A tiny week
+
+    # %% nbgrader={"grade": false, "grade_id": "double", "locked": false, "schema_version": 3, "solution": true, "task": false}
+    def double(x):
+        """Return 2 * x."""
+        ### BEGIN SOLUTION
+        return x * 2  # the secret solution line
+        ### END SOLUTION
+
+    # %% nbgrader={"grade": true, "grade_id": "double_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+    assert double(1) == 2
+    ### BEGIN HIDDEN TESTS
+    assert double(21) == 42  # the secret hidden test
+    ### END HIDDEN TESTS
+''')
+
+
+@pytest.fixture
+def mini_course(tmp_path: Path):
+    """A course root with one small week, `week99`; returns a function to (re)write its source."""
+    shutil.copy2(REPO / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    week = tmp_path / "source" / "week99"
+    week.mkdir(parents=True)
+
+    def write(text: str = MINI_WEEK) -> Path:
+        (week / "week99.py").write_text(text)
+        return tmp_path
+    write()
+    return write
