@@ -71,7 +71,10 @@ def diagnose(actual: Any, expected: Any, *, rtol: float = 1e-7, atol: float = 1e
     learner's function returned.  Closeness is numpy's: ``|a - e| <= atol + rtol*|e|``.
     """
     expected = np.asarray(expected)
-    array = _as_array(actual, what)
+    try:
+        array = _as_array(actual, what)
+    except CheckFailure as failure:
+        return str(failure)
 
     if array.shape != expected.shape:
         return _shape_problem(array, expected, what)

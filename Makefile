@@ -1,0 +1,37 @@
+# Two commands for a fresh machine with Python 3.11:  `make lab` (open the course)  and  `make test`.
+# Both create .venv/ and install the project into it on first use; later runs skip that step
+# unless pyproject.toml changed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: setup lab test build check-release bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+lab: setup  ## open JupyterLab on the landing notebook
+	$(BIN)/jupyter lab START_HERE.ipynb
+
+test: setup  ## the whole test suite (what CI runs)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+build: setup  ## rebuild student releases from source/ (instructors)
+	$(BIN)/autograder build
+
+check-release: setup  ## verify release/ is exactly what a fresh build produces
+	$(BIN)/autograder build --check
+
+bench: setup  ## print speed and memory figures
+	$(BIN)/python bench/week_execution.py
+	$(BIN)/python bench/explorer_updates.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,49 @@
+"""Execute each week's source notebook with its solutions and print time and the kernel's peak memory.
+
+The bar (DESIGN.md): each week runs top to bottom in <= 60 s and <= 1.5 GB on 2 cores, which also
+keeps it inside Binder's 2 GB.  Each week runs in a fresh kernel started by this process, so the
+kernel's peak resident memory is read from getrusage(RUSAGE_CHILDREN) after a separate runner exits.
+
+    .venv/bin/python bench/week_execution.py [week01 ...]
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMIT_SECONDS, LIMIT_MB = 60.0, 1536.0
+
+RUNNER = """
+import json, resource, sys
+from pathlib import Path
+from autograder.execute import execute_notebook
+from autograder.notebooks import read_text_notebook
+py = Path(sys.argv[1])
+run = execute_notebook(read_text_notebook(py), py.parent, where=str(py))
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # the kernel, our child
+print(json.dumps({"seconds": run.seconds, "peak_mb": peak_kb / 1024}))
+"""
+
+
+def measure(week: str) -> dict:
+    py = ROOT / "source" / week / f"{week}.py"
+    result = subprocess.run([sys.executable, "-c", RUNNER, str(py)], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise SystemExit(f"{week} failed to execute:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(weeks: list[str]) -> None:
+    weeks = weeks or sorted(p.parent.name for p in (ROOT / "source").glob("week[0-9][0-9]/week[0-9][0-9].py"))
+    print(f"{'week':<8}{'seconds':>10}{'peak MB':>10}   within the bar ({LIMIT_SECONDS:.0f} s, {LIMIT_MB:.0f} MB)")
+    for week in weeks:
+        figures = measure(week)
+        ok = figures["seconds"] <= LIMIT_SECONDS and figures["peak_mb"] <= LIMIT_MB
+        print(f"{week:<8}{figures['seconds']:>10.1f}{figures['peak_mb']:>10.0f}   {'yes' if ok else 'NO'}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

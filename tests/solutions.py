@@ -1,0 +1,51 @@
+"""Load the instructor's solutions out of a source notebook, so tests grade the real thing."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import jupytext
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def wrong_modules() -> dict:
+    """tests/wrong_weekNN.py for every week: its WRONG variants and its WRONG_SUBMISSION."""
+    names = sorted(p.stem for p in Path(__file__).parent.glob("wrong_week[0-9][0-9].py"))
+    return {name.removeprefix("wrong_"): importlib.import_module(name) for name in names}
+
+
+def solution_namespace(week: str) -> dict:
+    """Execute a week's import cell and its solution cells (definitions only) and return the namespace."""
+    notebook = jupytext.read(REPO / "source" / week / f"{week}.py")
+    namespace: dict = {}
+    exec("import numpy as np", namespace)
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution"):
+            exec(compile(cell.source, f"{week}:{meta['grade_id']}", "exec"), namespace)
+    return namespace
+
+
+def _without_markers(source: str) -> str:
+    return "\n".join(line for line in source.splitlines()
+                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+
+
+def filled_in(release, source, replace: dict[str, str] | None = None):
+    """A copy of the release notebook as a student would hand it in after pasting in the solutions.
+
+    ``replace`` maps grade_ids of answer cells to other code (a wrong answer, say).
+    """
+    import copy
+
+    answers = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in source.cells
+               if cell.metadata.get("nbgrader", {}).get("solution")}
+    replace = replace or {}
+    submission = copy.deepcopy(release)
+    for cell in submission.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            grade_id = meta["grade_id"]
+            cell.source = replace.get(grade_id, _without_markers(answers[grade_id]))
+    return submission

@@ -1,0 +1,52 @@
+"""Every week builds: its pair is in sync, it executes with solutions, and the committed release is
+exactly what a fresh `autograder build` produces (no solutions, no hidden tests, no Jupytext pairs)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.build import find_weeks
+
+REPO = Path(__file__).resolve().parents[1]
+WEEKS = find_weeks(REPO)
+
+pytestmark = pytest.mark.slow
+
+
+def test_there_is_a_week():
+    assert "week01" in WEEKS
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_committed_release_is_a_fresh_build(week):
+    autograder = Path(sys.executable).with_name("autograder")
+    result = subprocess.run([str(autograder), "build", "--check", week], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "release/ matches a fresh build" in result.stdout
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_release_is_plain_and_holds_no_pairs(week):
+    release = REPO / "release" / week
+    assert not list(release.rglob("*.py")), "a .py pair in the release would show the solutions"
+    for path in release.rglob("*.ipynb"):
+        notebook = json.loads(path.read_text())
+        assert "jupytext" not in notebook["metadata"]
+        assert all(not cell.get("outputs") for cell in notebook["cells"] if cell["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_week_meets_the_exercise_bar(week):
+    """At least four graded functions, each with a public and a hidden test cell."""
+    notebook = json.loads((REPO / "source" / week / f"{week}.ipynb").read_text())
+    ids = {cell["metadata"]["nbgrader"]["grade_id"] for cell in notebook["cells"]
+           if "nbgrader" in cell["metadata"]}
+    graded = [i for i in ids if f"{i}_public" in ids and f"{i}_hidden" in ids]
+    assert len(graded) >= 4, graded
+    hidden_sources = [''.join(c["source"]) for c in notebook["cells"]
+                      if c["metadata"].get("nbgrader", {}).get("grade_id", "").endswith("_hidden")]
+    assert all("### BEGIN HIDDEN TESTS" in s and f'grade("{week}.' in s for s in hidden_sources)

@@ -1,0 +1,153 @@
+"""Plausible wrong implementations of week 01's graded functions, each with the diagnosis it must get.
+
+Every hidden test must fail for at least one of these (tests/test_exercises.py checks it).
+"""
+import numpy as np
+
+
+def forward_difference(f, x, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step = x.copy()
+        step[i] += h
+        grad[i] = (f(step) - f(x)) / h
+    return grad
+
+
+def gradient_that_mutates_x(f, x, h=1e-5):
+    grad = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        x[i] += h
+        plus = f(x)
+        x[i] -= 2 * h
+        minus = f(x)
+        grad[i] = (plus - minus) / (2 * h)   # forgets to restore x[i]
+    return grad
+
+
+def gradient_of_flat_input_only(f, x, h=1e-5):
+    flat = np.asarray(x, dtype=float).ravel()
+    grad = np.zeros_like(flat)
+    for i in range(flat.size):
+        e = np.zeros_like(flat)
+        e[i] = h
+        grad[i] = (f((flat + e).reshape(np.shape(x))) - f((flat - e).reshape(np.shape(x)))) / (2 * h)
+    return grad                               # forgets to reshape back
+
+
+def least_squares_without_transpose(X, y):
+    return np.linalg.solve(X.T @ X, y[: X.shape[1]])
+
+
+def least_squares_gram_wrong_side(X, y):
+    return np.linalg.lstsq(X @ X.T, y, rcond=None)[0]
+
+
+def gradient_ascent(grad, x0, lr, n_steps):
+    x = np.array(x0, dtype=float)
+    path = [x.copy()]
+    for _ in range(n_steps):
+        x = x + lr * grad(x)
+        path.append(x.copy())
+    return np.array(path)
+
+
+def descent_returning_final_point(grad, x0, lr, n_steps):
+    x = np.array(x0, dtype=float)
+    for _ in range(n_steps):
+        x = x - lr * grad(x)
+    return x
+
+
+def descent_path_without_start(grad, x0, lr, n_steps):
+    x = np.array(x0, dtype=float)
+    path = []
+    for _ in range(n_steps):
+        x = x - lr * grad(x)
+        path.append(x.copy())
+    return np.array(path)
+
+
+def descent_one_step_short(grad, x0, lr, n_steps):
+    x = np.array(x0, dtype=float)
+    path = [x.copy()]
+    for _ in range(n_steps - 1):
+        x = x - lr * grad(x)
+        path.append(x.copy())
+    return np.array(path)
+
+
+def descent_in_place(grad, x0, lr, n_steps):
+    path = [x0.copy()]
+    for _ in range(n_steps):
+        x0 -= lr * grad(x0)
+        path.append(x0.copy())
+    return np.array(path)
+
+
+def naive_softmax(z):
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_over_all_entries(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def softmax_max_over_all_entries(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=-1, keepdims=True)   # underflows to 0/0 on rows far below the global max
+
+
+def naive_logsumexp(z):
+    return np.log(np.exp(z).sum(axis=-1))
+
+
+def logsumexp_forgets_the_shift(z):
+    m = z.max(axis=-1, keepdims=True)
+    return np.log(np.exp(z - m).sum(axis=-1))
+
+
+def logsumexp_keepdims(z):
+    m = z.max(axis=-1, keepdims=True)
+    return m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+
+
+WRONG = [
+    # (exercise, wrong implementation, phrase its diagnosis must contain)
+    ("week01.numerical_gradient", forward_difference, "not accurate enough"),
+    ("week01.numerical_gradient", gradient_that_mutates_x, "changed its input x in place"),
+    ("week01.numerical_gradient", gradient_of_flat_input_only, "has shape (6,), but shape (2, 3) was expected"),
+    ("week01.least_squares", least_squares_without_transpose, "does not match"),
+    ("week01.least_squares", least_squares_gram_wrong_side, "has shape"),
+    ("week01.gradient_descent", gradient_ascent, "wrong sign"),
+    ("week01.gradient_descent", descent_returning_final_point, "should be the whole path"),
+    ("week01.gradient_descent", descent_path_without_start, "should be the whole path"),
+    ("week01.gradient_descent", descent_one_step_short, "should be the whole path"),
+    ("week01.gradient_descent", descent_in_place, "changed its input x0 in place"),
+    ("week01.softmax", naive_softmax, "contains NaN"),
+    ("week01.softmax", softmax_over_all_entries, "not normalised"),
+    ("week01.softmax", softmax_max_over_all_entries, "NaN"),
+    ("week01.logsumexp", naive_logsumexp, "inf"),
+    ("week01.logsumexp", logsumexp_forgets_the_shift, "does not match"),
+    ("week01.logsumexp", logsumexp_keepdims, "has shape (1,), but a scalar was expected"),
+]
+
+
+def _renamed(function, name: str) -> str:
+    import inspect
+    return inspect.getsource(function).replace(function.__name__, name)
+
+
+# A whole wrong submission for the nbgrader round trip: answer cells (by grade_id) replaced with
+# wrong code, and the test cells that must then score 0 (every other test cell keeps full marks).
+WRONG_SUBMISSION = (
+    {"softmax": _renamed(naive_softmax, "softmax"),
+     "gradient_descent": _renamed(gradient_ascent, "gradient_descent"),
+     "checkpoint_q1": 'q1_answer = "a"', "checkpoint_q2": "q2_answer = 2.7",
+     "checkpoint_q3": 'q3_answer = "z"', "checkpoint_q4": "q4_answer = (100, 1)"},
+    {"softmax_hidden", "gradient_descent_public", "gradient_descent_hidden", "checkpoint_q1_test",
+     "checkpoint_q2_test", "checkpoint_q3_test", "checkpoint_q4_test"},
+)
