@@ -24,7 +24,7 @@ import numpy as np
 
 from course.checks import CheckFailure, expect_close
 
-__all__ = ["Exercise", "CheckReport", "register", "get", "keys", "run_checks", "check", "grade", "passes",
+__all__ = ["Exercise", "CheckReport", "Outcome", "run_case", "judge_case", "judge", "make_cases", "register", "get", "keys", "run_checks", "check", "grade", "passes",
            "GRADING_SEED_VARIABLE"]
 
 #: The trusted grader chooses a seed per submission and passes it through this variable.
@@ -102,32 +102,69 @@ def _default_seed(key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{base}:{key}".encode()).digest()[:4], "little")
 
 
-def run_checks(key: str, function: Callable, seed: int | None = None) -> CheckReport:
-    """Run every case of ``key`` on ``function``; stop at the first failure and explain it."""
-    exercise = get(key)
+@dataclass(frozen=True)
+class Outcome:
+    """What happened when the learner's function ran on one case: a value, or why there is none."""
+    value: Any = None
+    failure: str | None = None          # a CheckFailure raised by `call` (e.g. an input changed in place)
+    error: str | None = None            # "ValueError: ..." when the learner's code raised
+    not_implemented: bool = False
+
+
+def run_case(exercise: Exercise, function: Callable, case: Case) -> Outcome:
+    """The learner's side of one case: call their function and keep whatever happened."""
+    try:
+        return Outcome(value=exercise.call(function, case))
+    except NotImplementedError:
+        return Outcome(not_implemented=True)
+    except CheckFailure as failure:
+        return Outcome(failure=str(failure))
+    except Exception as error:  # the learner's code crashed: reported like a failed check
+        return Outcome(error=f"{type(error).__name__}: {error}")
+
+
+def judge_case(exercise: Exercise, case: Case, outcome: Outcome) -> str | None:
+    """The trusted side of one case: ``None`` when right, else what is wrong (no case label)."""
+    if outcome.not_implemented:
+        return f"{exercise.function} is not implemented yet (it still raises NotImplementedError)."
+    if outcome.failure is not None:
+        return outcome.failure
+    if outcome.error is not None:
+        return f"{exercise.function} raised {outcome.error}"
+    try:
+        exercise.compare(outcome.value, exercise.reference(case), case, f"the result of {exercise.function}")
+    except CheckFailure as failure:
+        return str(failure)
+    return None
+
+
+def make_cases(key: str, seed: int | None = None) -> tuple[int, list[Case]]:
+    """The seed actually used and the exercise's randomized cases for it."""
     seed = _default_seed(key) if seed is None else int(seed)
-    cases = exercise.make_cases(np.random.default_rng(seed))
-    name = f"{exercise.function}"
+    return seed, get(key).make_cases(np.random.default_rng(seed))
+
+
+def judge(key: str, seed: int, cases: list[Case], outcomes: list[Outcome], seconds: float = 0.0) -> CheckReport:
+    """Compare outcomes with the reference, case by case, and report the first failure."""
+    exercise = get(key)
+    for number, (case, outcome) in enumerate(zip(cases, outcomes), 1):
+        problem = judge_case(exercise, case, outcome)
+        if problem:
+            where = "" if outcome.not_implemented else f"case {number} of {len(cases)} ({exercise.describe(case)}): "
+            return CheckReport(key, number - 1, len(cases), seed, seconds, where + problem)
+    if len(outcomes) < len(cases):
+        return CheckReport(key, len(outcomes), len(cases), seed, seconds,
+                           f"only {len(outcomes)} of {len(cases)} cases produced a result.")
+    return CheckReport(key, len(cases), len(cases), seed, seconds)
+
+
+def run_checks(key: str, function: Callable, seed: int | None = None) -> CheckReport:
+    """Run every case of ``key`` on ``function`` in this process; stop at the first failure."""
+    exercise = get(key)
+    seed, cases = make_cases(key, seed)
     start = time.perf_counter()
-    for number, case in enumerate(cases, 1):
-        where = f"case {number} of {len(cases)} ({exercise.describe(case)})"
-        try:
-            actual = exercise.call(function, case)
-        except NotImplementedError:
-            return CheckReport(key, number - 1, len(cases), seed, time.perf_counter() - start,
-                               f"{name} is not implemented yet (it still raises NotImplementedError).")
-        except CheckFailure as failure:
-            return CheckReport(key, number - 1, len(cases), seed, time.perf_counter() - start,
-                               f"{where}: {failure}")
-        except Exception as error:  # the learner's code crashed: report it like a failed check
-            return CheckReport(key, number - 1, len(cases), seed, time.perf_counter() - start,
-                               f"{where}: {name} raised {type(error).__name__}: {error}")
-        try:
-            exercise.compare(actual, exercise.reference(case), case, f"the result of {name}")
-        except CheckFailure as failure:
-            return CheckReport(key, number - 1, len(cases), seed, time.perf_counter() - start,
-                               f"{where}: {failure}")
-    return CheckReport(key, len(cases), len(cases), seed, time.perf_counter() - start)
+    outcomes = [run_case(exercise, function, case) for case in cases]
+    return judge(key, seed, cases, outcomes, time.perf_counter() - start)
 
 
 def grade(key: str, function: Callable, seed: int | None = None) -> CheckReport:
