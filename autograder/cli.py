@@ -8,6 +8,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from autograder.build import build_week, find_weeks
+from autograder.batch import GradingError
 from autograder.notebooks import BuildError
 
 DESCRIPTION = """\
@@ -17,6 +18,11 @@ Instructor tools for the course. Run them at the course root (the folder with nb
                                    execute it with solutions, and write the student release to release/weekNN/
   autograder build week01 week02   build only these weeks
   autograder build --check         verify that the committed release/ is exactly what a fresh build gives
+  autograder grade week01          grade submitted/<student>/week01/*.ipynb in sandboxes, in parallel, into
+                                   nbgrader's gradebook, autograded/ and reports/week01/grades.csv
+
+Typical term: build -> nbgrader release_assignment -> nbgrader collect (or zip_collect) -> autograder grade
+-> nbgrader formgrader (written answers) -> nbgrader generate_feedback -> nbgrader export.
 """
 
 
@@ -43,6 +49,17 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from autograder.commands import grade
+    from autograder.sandbox import Limits
+    root = _course_root(Path.cwd())
+    limits = Limits(memory_mb=args.memory, cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
+                    cpu_seconds=int(args.notebook_timeout))
+    grade(root, args.assignment, students=args.student, workers=args.workers, scheduler=args.scheduler,
+          limits=limits, force=args.force, url=args.db_url)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="autograder", description=DESCRIPTION,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -58,6 +75,29 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--no-execute", action="store_true",
                        help="skip executing the source notebooks (faster; for quick iterations only)")
     build.set_defaults(run=_build)
+
+    grade = commands.add_parser(
+        "grade", help="grade submissions in sandboxes, in parallel, into nbgrader's gradebook",
+        description="Grade every submitted/<student>/ASSIGNMENT/*.ipynb. Each notebook runs in a fresh sandboxed "
+                    "process (no network, no view of the course folder, resource caps, unprivileged user when "
+                    "started as root); only its answers are taken from the student, every test cell comes from "
+                    "source/ASSIGNMENT, and every verdict is decided outside the student's process. Scores go to "
+                    "nbgrader's gradebook; graded notebooks to autograded/; a table to reports/ASSIGNMENT/grades.csv. "
+                    "A batch that is interrupted can simply be run again: unchanged, already graded notebooks are "
+                    "skipped.")
+    grade.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment (week) to grade, e.g. week01")
+    grade.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
+    grade.add_argument("--workers", type=int, metavar="N", help="local Dask workers (default: one per core)")
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="use an existing Dask cluster, e.g. tcp://10.0.0.5:8786, instead of a local one")
+    grade.add_argument("--memory", type=int, default=2048, metavar="MB", help="memory per notebook (default 2048)")
+    grade.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds per cell (default 60)")
+    grade.add_argument("--notebook-timeout", type=float, default=600.0, metavar="S",
+                       help="seconds per notebook, all cells together (default 600)")
+    grade.add_argument("--force", action="store_true", help="regrade notebooks that are already graded")
+    grade.add_argument("--db-url", metavar="URL", help="gradebook URL (default: nbgrader_config.py's, or "
+                       "sqlite:///gradebook.db); e.g. postgresql://user@host/course")
+    grade.set_defaults(run=_grade)
     return top
 
 
@@ -68,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
-    except BuildError as error:
+    except (BuildError, GradingError) as error:
         print(f"autograder {args.command}: {error}", file=sys.stderr)
         return 1
 

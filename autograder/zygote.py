@@ -115,8 +115,13 @@ def _start_sandbox(sock: socket.socket) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):  # output written straight to file descriptors goes nowhere
             os.dup2(devnull, fd)
+        if os.environ.get("AUTOGRADER_DEBUG_LOG"):  # for debugging the grader itself, never in production
+            os.dup2(os.open(os.environ["AUTOGRADER_DEBUG_LOG"], os.O_WRONLY | os.O_CREAT | os.O_APPEND), 2)
         try:
             _child(sock, own_pids)
+        except BaseException:
+            import traceback
+            traceback.print_exc()  # to /dev/null, or to AUTOGRADER_DEBUG_LOG
         finally:
             os._exit(0)
     channel.send(sock, {"pid": pid})

@@ -84,3 +84,12 @@ def test_exact_and_choice_checks():
         expect_choice("a", "b")
     with pytest.raises(CheckFailure, match="sums to 2"):
         expect_true(False, "sums to 2")
+
+
+def test_hidden_checks_can_conceal_the_reference_values():
+    from course.checks import concealing_expected_values
+    assert "expected 4" in diagnose(3.0, 4.0)
+    with concealing_expected_values():
+        message = diagnose(3.0, 4.0)
+        assert "got 3" in message and "4" not in message
+        assert "expected 6" not in diagnose([1.0, 2.0, 3.0], [1.0, 2.0, 6.0])

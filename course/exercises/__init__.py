@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from course.checks import CheckFailure, expect_close
+from course.checks import CheckFailure, concealing_expected_values, expect_close
 
 __all__ = ["Exercise", "CheckReport", "Outcome", "run_case", "judge_case", "judge", "make_cases", "register", "get", "keys", "run_checks", "check", "grade", "passes",
            "GRADING_SEED_VARIABLE"]
@@ -169,7 +169,8 @@ def run_checks(key: str, function: Callable, seed: int | None = None) -> CheckRe
 
 def grade(key: str, function: Callable, seed: int | None = None) -> CheckReport:
     """What a hidden test cell calls: seeded random cases; raises :class:`CheckFailure` on failure."""
-    report = run_checks(key, function, seed)
+    with concealing_expected_values():
+        report = run_checks(key, function, seed)
     if not report.ok:
         raise CheckFailure(report.failure)
     print(f"✓ {key}: {report.total} randomized checks against the library reference passed")

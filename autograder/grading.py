@@ -1,0 +1,261 @@
+"""Grade one submission: run it in a sandbox, decide every test cell in this (trusted) process."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+
+import nbformat
+import numpy as np
+
+import course.checks
+from autograder import channel, values
+from autograder.merge import is_test, merge
+from autograder.notebooks import nbgrader_meta
+from autograder.plan import Check, Grade, PlanError, Setup, plan_test_cell
+from autograder.sandbox import Limits
+from course import exercises
+from course.checks import CheckFailure, concealing_expected_values
+
+
+@dataclass
+class Job:
+    student: str
+    assignment: str
+    notebook: str                     # file name, e.g. week01.ipynb
+    submitted: bytes                  # the file as handed in
+    source: str                       # the instructor's notebook as JSON (solutions, hidden tests)
+    files: dict[str, bytes]           # other files the assignment ships (data)
+    seed: int
+    limits: Limits = field(default_factory=Limits)
+    hide: list[str] = field(default_factory=list)
+    keep: list[str] = field(default_factory=list)
+    disable: frozenset[str] = frozenset()
+
+
+@dataclass
+class CellVerdict:
+    grade_id: str
+    score: float | None               # None: needs a person (written answers)
+    max_score: float
+    message: str
+
+
+@dataclass
+class Result:
+    student: str
+    assignment: str
+    notebook: str
+    seed: int
+    verdicts: list[CellVerdict]
+    executed: dict | None             # the graded notebook, with outputs and our verdicts
+    notes: list[str]                  # what went wrong with the submission as a whole
+    confinement: dict
+    seconds: dict
+
+    @property
+    def score(self) -> float:
+        return sum(v.score or 0 for v in self.verdicts)
+
+    @property
+    def max_score(self) -> float:
+        return sum(v.max_score for v in self.verdicts)
+
+
+class Stopped(Exception):
+    """The sandbox can run nothing more (it died, or it was killed at a time limit)."""
+
+
+class _Sandbox:
+    def __init__(self, zygote, job: Job):
+        self.sock, self.pid = zygote.spawn({**job.files}, job.limits, job.hide, job.keep, job.disable)
+        self.limits = job.limits
+        self.deadline = time.monotonic() + job.limits.notebook_timeout
+        hello = self._receive(60.0, "starting the sandbox")
+        if not hello.get("confined"):
+            raise Stopped(f"the sandbox could not be set up: {hello.get('error')}")
+        self.confinement = {"applied": hello.get("applied", []), "missing": hello.get("missing", [])}
+
+    def _receive(self, timeout: float, doing: str) -> dict:
+        try:
+            return channel.receive(self.sock, timeout)
+        except channel.ChannelTimeout:
+            self.kill()
+            limit = "the notebook's time limit" if time.monotonic() >= self.deadline else f"{timeout:.0f} s"
+            raise Stopped(f"{doing} took longer than {limit}: the notebook was stopped there") from None
+        except (channel.ChannelClosed, ValueError) as error:
+            self.kill()
+            raise Stopped(f"the notebook's process died while {doing} (it may have run out of memory, "
+                          f"exceeded its CPU time or killed itself): {error}") from None
+
+    def request(self, message: dict, doing: str) -> dict:
+        timeout = max(0.1, min(self.limits.cell_timeout, self.deadline - time.monotonic()))
+        try:
+            channel.send(self.sock, message)
+        except OSError:
+            self.kill()
+            raise Stopped(f"the notebook's process was gone before {doing}") from None
+        return self._receive(timeout, doing)
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # PID 1 of its namespace: everything it started dies too
+        except ProcessLookupError:
+            pass
+        self.sock.close()
+
+
+def _outputs(reply: dict) -> list:
+    outputs = []
+    for name in ("stdout", "stderr"):
+        if reply.get(name):
+            outputs.append(nbformat.v4.new_output("stream", name=name, text=reply[name]))
+    if reply.get("dropped"):
+        outputs.append(nbformat.v4.new_output(
+            "stream", name="stdout", text=f"\n[{reply['dropped']} more characters of output were not kept]\n"))
+    error = reply.get("error")
+    if error:
+        outputs.append(nbformat.v4.new_output("error", ename=str(error.get("ename")), evalue=str(error.get("evalue")),
+                                              traceback=str(error.get("traceback", "")).splitlines()))
+    return outputs
+
+
+def _trusted_namespace() -> dict:
+    names = {name: getattr(course.checks, name) for name in course.checks.__all__}
+    return {"np": np, "numpy": np, **names, "__builtins__": __builtins__}
+
+
+def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tuple[bool, str, list]:
+    """Run a test cell's steps; True when every check passes. Returns (passed, message, outputs)."""
+    grade_id = nbgrader_meta(cell)["grade_id"]
+    steps = plan_test_cell(cell.source, f"test cell '{grade_id}'")
+    passed_lines, outputs = [], []
+    for step in steps:
+        if isinstance(step, Setup):
+            reply = sandbox.request({"op": "run", "source": step.code}, f"running test cell '{grade_id}'")
+            outputs += _outputs({**reply, "stdout": "", "stderr": ""})
+            if reply.get("error"):
+                return False, f"{reply['error']['ename']}: {reply['error']['evalue']}", outputs
+            try:
+                exec(step.code, trusted)
+            except Exception:
+                pass  # names the grader does not need (e.g. a value computed by the learner's code)
+        elif isinstance(step, Check):
+            reply = sandbox.request({"op": "eval", "expression": step.actual}, f"running test cell '{grade_id}'")
+            if reply.get("error"):
+                outputs += _outputs({"error": reply["error"]})
+                return False, f"{step.actual} raised {reply['error']['ename']}: {reply['error']['evalue']}", outputs
+            try:
+                actual = values.decode(reply.get("value"))
+                exec(step.verdict, {**trusted, "__actual__": actual})
+            except CheckFailure as failure:
+                return False, str(failure), outputs
+            except values.BoundaryError as error:
+                return False, f"the value of {step.actual} could not be read: {error}", outputs
+            passed_lines.append(f"✓ {step.actual}")
+        elif isinstance(step, Grade):
+            seed_used, cases = exercises.make_cases(step.key, _exercise_seed(seed, step.key))
+            reply = sandbox.request({"op": "call", "key": step.key, "function": step.function,
+                                     "cases": [values.encode(c) for c in cases]},
+                                    f"running the hidden tests of '{step.function}'")
+            if reply.get("error"):
+                error = reply["error"]
+                return False, f"{step.function} could not be tested: {error['ename']}: {error['evalue']}", outputs
+            outcomes = []
+            for item in reply.get("outcomes", [])[:len(cases)]:
+                try:
+                    outcomes.append(exercises.Outcome(
+                        value=values.decode(item.get("value")) if item.get("value") is not None else None,
+                        failure=_text(item.get("failure")), error=_text(item.get("error")),
+                        not_implemented=item.get("not_implemented") is True))
+                except values.BoundaryError as error:
+                    outcomes.append(exercises.Outcome(error=f"its result could not be read ({error})"))
+            with concealing_expected_values():  # feedback must not hand out the reference's numbers
+                report = exercises.judge(step.key, seed_used, cases, outcomes)
+            if not report.ok:
+                return False, report.failure, outputs
+            passed_lines.append(f"✓ {step.key}: {report.total} randomized checks against the library reference")
+    return True, "\n".join(passed_lines) or "✓ passed", outputs
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)[:2000]
+
+
+def _exercise_seed(seed: int, key: str) -> int:
+    import hashlib
+    return int.from_bytes(hashlib.sha256(f"{seed}:{key}".encode()).digest()[:4], "little")
+
+
+def grade_submission(job: Job, zygote) -> Result:
+    started = time.perf_counter()
+    source = nbformat.reads(job.source, as_version=4)
+    grade_cells = [c for c in source.cells if nbgrader_meta(c).get("grade")]
+    verdicts = {nbgrader_meta(c)["grade_id"]: CellVerdict(nbgrader_meta(c)["grade_id"], 0.0,
+                                                          float(nbgrader_meta(c)["points"]), "not run")
+                for c in grade_cells}
+    result = Result(job.student, job.assignment, job.notebook, job.seed, [], None, [], {}, {})
+
+    try:
+        submitted = nbformat.reads(job.submitted.decode("utf-8", errors="replace"), as_version=4)
+    except Exception as error:
+        result.notes.append(f"the submission is not a readable notebook ({type(error).__name__}: "
+                            f"{str(error)[:200]}): every question scores 0")
+        for verdict in verdicts.values():
+            verdict.message = "the notebook could not be read"
+        result.verdicts = list(verdicts.values())
+        result.seconds = {"total": time.perf_counter() - started}
+        return result
+
+    merged = merge(source, submitted)
+    result.notes += merged.notes
+    notebook = merged.notebook
+    for cell in notebook.cells:  # written answers wait for a person
+        meta = nbgrader_meta(cell)
+        if meta.get("grade") and meta.get("solution"):
+            verdicts[meta["grade_id"]] = CellVerdict(meta["grade_id"], None, float(meta["points"]),
+                                                     "graded by hand")
+
+    trusted = _trusted_namespace()
+    sandbox = None
+    stopped_at = None
+    try:
+        sandbox = _Sandbox(zygote, job)
+        result.confinement = sandbox.confinement
+        spawned = time.perf_counter()
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type != "code":
+                continue
+            if is_test(cell):
+                grade_id = nbgrader_meta(cell)["grade_id"]
+                try:
+                    passed, message, outputs = _decide_test_cell(sandbox, cell, job.seed, trusted)
+                except PlanError as error:
+                    passed, message, outputs = False, f"the grader cannot decide this cell: {error}", []
+                verdicts[grade_id].score = verdicts[grade_id].max_score if passed else 0.0
+                verdicts[grade_id].message = message
+                cell.outputs = outputs + ([nbformat.v4.new_output("stream", name="stdout", text=message + "\n")]
+                                          if passed else
+                                          [nbformat.v4.new_output("error", ename="CheckFailure", evalue=message,
+                                                                  traceback=[f"CheckFailure: {message}"])])
+            else:
+                reply = sandbox.request({"op": "run", "source": cell.source}, f"running cell {index}")
+                cell.outputs = _outputs(reply)
+        result.seconds["in_sandbox"] = time.perf_counter() - spawned
+    except Stopped as stop:
+        stopped_at = str(stop)
+        result.notes.append(stopped_at)
+    finally:
+        if sandbox is not None:
+            sandbox.kill()
+    if stopped_at:
+        for verdict in verdicts.values():
+            if verdict.message == "not run":
+                verdict.message = f"not run: {stopped_at}"
+    result.verdicts = list(verdicts.values())
+    notebook.metadata["autograder"] = {"seed": job.seed, "notes": result.notes,
+                                       "confinement": result.confinement}
+    result.executed = notebook
+    result.seconds["total"] = time.perf_counter() - started
+    return result
