@@ -242,6 +242,10 @@ def grade_submission(job: Job, zygote) -> Result:
             else:
                 reply = sandbox.request({"op": "run", "source": cell.source}, f"running cell {index}")
                 cell.outputs = _outputs(reply)
+                grade_id = nbgrader_meta(cell).get("grade_id")
+                if reply.get("error") and grade_id:  # tells why the tests that follow fail
+                    result.notes.append(f"the answer cell '{grade_id}' raised {reply['error']['ename']}: "
+                                        f"{str(reply['error']['evalue'])[:200]}")
         result.seconds["in_sandbox"] = time.perf_counter() - spawned
     except Stopped as stop:
         stopped_at = str(stop)

@@ -50,7 +50,7 @@ def encode(value: Any, depth: int = 0) -> dict:
         return {"t": "unsupported", "type": type(value).__name__, "dtype": str(array.dtype)}
     if array.size > MAX_ITEMS:
         raise BoundaryError(f"the array has {array.size} entries, more than {MAX_ITEMS}")
-    array = np.ascontiguousarray(array)
+    array = np.array(array, order="C", copy=True)  # (ascontiguousarray would turn a 0-d array into 1-d)
     return {"t": "array", "dtype": array.dtype.str, "shape": list(array.shape),
             "data": base64.b64encode(array.tobytes()).decode("ascii")}
 
