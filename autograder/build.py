@@ -21,8 +21,10 @@ from pathlib import Path
 import nbformat
 
 from autograder.execute import execute_notebook
+from autograder.merge import is_test
+from autograder.plan import Grade, PlanError, plan_test_cell
 from autograder.notebooks import (WEEK_PATTERN, BuildError, check_grade_ids, check_markers, find_leaks,
-                                  pair_in_sync, strip_pairing, sync_pair)
+                                  nbgrader_meta, pair_in_sync, strip_pairing, sync_pair)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,25 @@ def find_weeks(root: Path) -> list[str]:
     source = root / "source"
     return sorted(p.name for p in source.iterdir() if WEEK_PATTERN.match(p.name) and (p / f"{p.name}.py").exists()) \
         if source.is_dir() else []
+
+
+def check_test_cells(notebook: nbformat.NotebookNode, where: str) -> None:
+    """Every test cell must be decidable by the trusted grader, and name exercises that exist."""
+    from course import exercises
+    for cell in notebook.cells:
+        if not is_test(cell):
+            continue
+        grade_id = nbgrader_meta(cell)["grade_id"]
+        try:
+            steps = plan_test_cell(cell.source, f"{where}: test cell '{grade_id}'")
+        except PlanError as error:
+            raise BuildError(str(error)) from None
+        for step in steps:
+            if isinstance(step, Grade):
+                try:
+                    exercises.get(step.key)
+                except KeyError as error:
+                    raise BuildError(f"{where}: test cell '{grade_id}': {error.args[0]}") from None
 
 
 def _source_paths(root: Path, week: str) -> tuple[Path, Path]:
@@ -109,6 +130,7 @@ def build_week(root: Path, week: str, *, execute: bool = True, check: bool = Fal
     where = str(py.relative_to(root))
     check_grade_ids(notebook, where)
     check_markers(notebook, where)
+    check_test_cells(notebook, where)
     seconds = execute_notebook(notebook, py.parent, where=where).seconds if execute else None
 
     with tempfile.TemporaryDirectory(prefix=f"build-{week}-") as scratch:

@@ -1,6 +1,7 @@
 """Reading source notebooks: Jupytext pairing, nbgrader cell roles, and what must never reach students."""
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -138,3 +139,30 @@ def find_leaks(source: nbformat.NotebookNode, release: nbformat.NotebookNode) ->
             if any(marker in line for marker in ALL_MARKERS) or stripped in secret:
                 leaks.append(f"{cell_label(index, cell)}: {stripped[:80]}")
     return leaks
+
+
+# ----------------------------------------------------------------------------- simulated submissions
+
+
+def _without_solution_markers(source: str) -> str:
+    return "\n".join(line for line in source.splitlines()
+                     if SOLUTION_MARKERS[0] not in line and SOLUTION_MARKERS[1] not in line)
+
+
+def filled_in(release: nbformat.NotebookNode, source: nbformat.NotebookNode,
+              replace: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The release notebook as a student hands it in after writing the solutions into it.
+
+    ``replace`` maps answer cells' grade_ids to other code (a wrong answer, say). Used by the
+    round-trip tests and the grading benchmark to make realistic submissions.
+    """
+    answers = {nbgrader_meta(cell)["grade_id"]: cell.source for cell in source.cells
+               if nbgrader_meta(cell).get("solution")}
+    replace = replace or {}
+    submission = copy.deepcopy(release)
+    for cell in submission.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution"):
+            grade_id = meta["grade_id"]
+            cell.source = replace.get(grade_id, _without_solution_markers(answers[grade_id]))
+    return submission

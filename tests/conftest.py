@@ -27,6 +27,9 @@ MINI_WEEK = HEADER + textwrap.dedent('''
     # %% [markdown]
     # # A tiny week
 
+    # %%
+    from course.checks import expect_equal
+
     # %% nbgrader={"grade": false, "grade_id": "double", "locked": false, "schema_version": 3, "solution": true, "task": false}
     def double(x):
         """Return 2 * x."""
@@ -35,9 +38,9 @@ MINI_WEEK = HEADER + textwrap.dedent('''
         ### END SOLUTION
 
     # %% nbgrader={"grade": true, "grade_id": "double_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-    assert double(1) == 2
+    expect_equal(double(1), 2)
     ### BEGIN HIDDEN TESTS
-    assert double(21) == 42  # the secret hidden test
+    expect_equal(double(21), 42)  # the secret hidden test
     ### END HIDDEN TESTS
 ''')
 

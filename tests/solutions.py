@@ -27,25 +27,4 @@ def solution_namespace(week: str) -> dict:
     return namespace
 
 
-def _without_markers(source: str) -> str:
-    return "\n".join(line for line in source.splitlines()
-                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
-
-
-def filled_in(release, source, replace: dict[str, str] | None = None):
-    """A copy of the release notebook as a student would hand it in after pasting in the solutions.
-
-    ``replace`` maps grade_ids of answer cells to other code (a wrong answer, say).
-    """
-    import copy
-
-    answers = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in source.cells
-               if cell.metadata.get("nbgrader", {}).get("solution")}
-    replace = replace or {}
-    submission = copy.deepcopy(release)
-    for cell in submission.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            grade_id = meta["grade_id"]
-            cell.source = replace.get(grade_id, _without_markers(answers[grade_id]))
-    return submission
+from autograder.notebooks import filled_in  # noqa: E402,F401 (re-exported for the tests)

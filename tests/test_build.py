@@ -27,7 +27,7 @@ def test_builds_a_clean_release(mini_course):
         assert secret not in text
     notebook = json.loads(text)
     assert "jupytext" not in notebook["metadata"]
-    assert "raise NotImplementedError()" in text and "assert double(1) == 2" in text
+    assert "raise NotImplementedError()" in text and "expect_equal(double(1), 2)" in text
     # nbgrader's own metadata survives: locked test cells with checksums
     test_cell = next(c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "double_test")
     assert test_cell["metadata"]["nbgrader"]["locked"] and test_cell["metadata"]["nbgrader"]["checksum"]
@@ -65,8 +65,17 @@ def test_refuses_markers_in_a_cell_nbgrader_would_not_clear(mini_course):
 
 def test_refuses_a_notebook_that_fails_with_its_solutions(mini_course):
     root = mini_course(MINI_WEEK.replace("return x * 2", "return x * 3"))
-    with pytest.raises(BuildError, match=r"does not execute.*double_test.*AssertionError"):
+    with pytest.raises(BuildError, match=r"does not execute.*double_test.*CheckFailure"):
         build_week(root, "week99")
+
+
+def test_refuses_test_cells_the_trusted_grader_cannot_decide(mini_course):
+    root = mini_course(MINI_WEEK.replace("expect_equal(double(1), 2)", "assert double(1) == 2"))
+    with pytest.raises(BuildError, match="bare assert is decided inside the student's process"):
+        build_week(root, "week99", execute=False)
+    root = mini_course(MINI_WEEK.replace("expect_equal(double(21), 42)", 'grade("week99.nope", double)'))
+    with pytest.raises(BuildError, match="no exercise called 'week99.nope'"):
+        build_week(root, "week99", execute=False)
 
 
 def test_cli_reports_errors_clearly(mini_course, monkeypatch, capsys):

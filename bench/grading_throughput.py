@@ -1,0 +1,136 @@
+"""Grade the same class with stock `nbgrader autograde` and with `autograder grade`, in one run.
+
+    .venv/bin/python bench/grading_throughput.py [--week week01] [--students 40] [--workers 2]
+
+Makes N submissions of a week from its release (a quarter each: solved, blank, a wrong
+function, a wrong checkpoint answer), copies them into two identical course roots, and times:
+- stock nbgrader: `nbgrader autograde WEEK` (one kernel per notebook, one notebook at a time);
+- ours: `autograder grade WEEK --workers W` (sandboxed, verdicts outside the student's process).
+Both wall times include everything each command does, start-up included. It also measures the
+student's own compute: the notebook's cells executed in an already-warm Python process with no
+isolation, which is the floor any grader pays; the difference per notebook is our overhead.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from autograder.notebooks import filled_in  # noqa: E402
+
+WRONG_ANSWERS = {  # week -> answer cells replaced by wrong code, for the "wrong" quarter
+    "week01": {"softmax": "def softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=-1, keepdims=True)"},
+}
+
+
+def _env() -> dict:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+
+def make_course(week: str, folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copy2(ROOT / "nbgrader_config.py", folder)
+    shutil.copytree(ROOT / "source" / week, folder / "source" / week)
+    subprocess.run([str(BIN / "nbgrader"), "generate_assignment", week, "--force"], cwd=folder, env=_env(),
+                   check=True, capture_output=True)
+    return folder
+
+
+def make_submissions(course: Path, week: str, count: int) -> None:
+    release = nbformat.read(course / "release" / week / f"{week}.ipynb", as_version=4)
+    source = nbformat.read(course / "source" / week / f"{week}.ipynb", as_version=4)
+    checkpoint = {cell.metadata["nbgrader"]["grade_id"]: "q1_answer = 'a'" for cell in source.cells
+                  if cell.metadata.get("nbgrader", {}).get("grade_id") == "checkpoint_q1"}
+    kinds = [filled_in(release, source), release, filled_in(release, source, WRONG_ANSWERS.get(week, {})),
+             filled_in(release, source, checkpoint)]
+    for number in range(count):
+        folder = course / "submitted" / f"student{number:03d}" / week
+        folder.mkdir(parents=True)
+        nbformat.write(kinds[number % 4], folder / f"{week}.ipynb")
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=_env(), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{(result.stdout + result.stderr)[-3000:]}")
+    return time.perf_counter() - start
+
+
+def own_compute_seconds(course: Path, week: str, repeats: int = 3) -> float:
+    """The solved notebook's cells, run in a warm process with no sandbox: what any grader must pay."""
+    code = f"""
+import json, sys, time
+import nbformat
+from autograder import zygote
+zygote._preload()
+from autograder.child import Session
+notebook = nbformat.read(sys.argv[1], as_version=4)
+times = []
+for _ in range({repeats}):
+    session = Session(20000)
+    start = time.perf_counter()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            session.run(cell.source)
+    times.append(time.perf_counter() - start)
+print(json.dumps(min(times)))
+"""
+    path = course / "submitted" / "student000" / week / f"{week}.ipynb"
+    result = subprocess.run([sys.executable, "-c", code, str(path)], env={**_env(), "MPLBACKEND": "Agg",
+                            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}, capture_output=True, text=True,
+                            cwd=course)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-2000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--week", default="week01")
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
+        stock = make_course(args.week, Path(scratch) / "stock")
+        ours = make_course(args.week, Path(scratch) / "ours")
+        make_submissions(stock, args.week, args.students)
+        make_submissions(ours, args.week, args.students)
+
+        print(f"{args.students} submissions of {args.week} (solved, blank, wrong function, wrong checkpoint)")
+        stock_seconds = timed([str(BIN / "nbgrader"), "autograde", args.week, "--force"], stock)
+        print(f"  nbgrader autograde           : {stock_seconds:7.1f} s  ({stock_seconds / args.students:.2f} s each)")
+        ours_seconds = timed([str(BIN / "autograder"), "grade", args.week, "--workers", str(args.workers)], ours)
+        print(f"  autograder grade --workers {args.workers}: {ours_seconds:7.1f} s  "
+              f"({ours_seconds / args.students:.2f} s each, start-up included)")
+        print(f"  throughput ratio             : {stock_seconds / ours_seconds:7.1f} x")
+
+        ledgers = [json.loads(p.read_text())[f"{args.week}.ipynb"]
+                   for p in sorted((ours / "autograded").glob(f"*/{args.week}/.autograder.json"))]
+        solved = [entry["seconds"]["total"] for i, entry in enumerate(ledgers) if i % 4 == 0]
+        compute = own_compute_seconds(ours, args.week)
+        per_notebook = statistics.median(solved)
+        print(f"  solved notebook, own compute : {compute:7.2f} s  (cells in a warm process, no isolation)")
+        print(f"  solved notebook, graded      : {per_notebook:7.2f} s  (median, in a worker: sandbox + verdicts)")
+        print(f"  overhead per submission      : {per_notebook - compute:7.2f} s  (target <= 0.3 s)")
+        scores = [entry["score"] for entry in ledgers]
+        print(f"  scores by kind (solved/blank/wrong/checkpoint): "
+              f"{[scores[i] for i in range(min(4, len(scores)))]} of {ledgers[0]['max_score']}")
+
+
+if __name__ == "__main__":
+    main()
