@@ -78,6 +78,11 @@ def descent_one_step_short(grad, x0, lr, n_steps):
     return np.array(path)
 
 
+def descent_stalls_one_step_early(grad, x0, lr, n_steps):
+    path = descent_one_step_short(grad, x0, lr, n_steps)
+    return np.vstack([path, path[-1:]])        # right shape, right end point, one step repeated
+
+
 def descent_in_place(grad, x0, lr, n_steps):
     path = [x0.copy()]
     for _ in range(n_steps):
@@ -127,6 +132,7 @@ WRONG = [
     ("week01.gradient_descent", descent_path_without_start, "should be the whole path"),
     ("week01.gradient_descent", descent_one_step_short, "should be the whole path"),
     ("week01.gradient_descent", descent_in_place, "changed its input x0 in place"),
+    ("week01.gradient_descent", descent_stalls_one_step_early, "row k should be x_k"),
     ("week01.softmax", naive_softmax, "contains NaN"),
     ("week01.softmax", softmax_over_all_entries, "not normalised"),
     ("week01.softmax", softmax_max_over_all_entries, "NaN"),
@@ -148,6 +154,6 @@ WRONG_SUBMISSION = (
      "gradient_descent": _renamed(gradient_ascent, "gradient_descent"),
      "checkpoint_q1": 'q1_answer = "a"', "checkpoint_q2": "q2_answer = 2.7",
      "checkpoint_q3": 'q3_answer = "z"', "checkpoint_q4": "q4_answer = (100, 1)"},
-    {"softmax_hidden", "gradient_descent_public", "gradient_descent_hidden", "checkpoint_q1_test",
+    {"softmax_public", "softmax_hidden", "gradient_descent_public", "gradient_descent_hidden", "checkpoint_q1_test",
      "checkpoint_q2_test", "checkpoint_q3_test", "checkpoint_q4_test"},
 )

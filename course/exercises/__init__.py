@@ -167,14 +167,13 @@ def run_checks(key: str, function: Callable, seed: int | None = None) -> CheckRe
     return judge(key, seed, cases, outcomes, time.perf_counter() - start)
 
 
-def grade(key: str, function: Callable, seed: int | None = None) -> CheckReport:
+def grade(key: str, function: Callable, seed: int | None = None) -> None:
     """What a hidden test cell calls: seeded random cases; raises :class:`CheckFailure` on failure."""
     with concealing_expected_values():
         report = run_checks(key, function, seed)
     if not report.ok:
         raise CheckFailure(report.failure)
     print(f"✓ {key}: {report.total} randomized checks against the library reference passed")
-    return report
 
 
 def check(key: str, function: Callable) -> bool:

@@ -109,7 +109,7 @@ register(Exercise(
 # ----------------------------------------------------------------------------- gradient descent
 
 
-def _quadratic_case(rng: np.random.Generator, d: int, lr_fraction: float) -> Case:
+def _quadratic_case(rng: np.random.Generator, d: int, lr_fraction: float, n_steps: int | None = None) -> Case:
     """½ xᵀAx − bᵀx with a random SPD A (eigenvalues 1..10); steps enough to converge to 1e-10."""
     eigenvalues = np.concatenate([[1.0, 10.0], rng.uniform(1.0, 10.0, size=d - 2)])
     basis, _ = np.linalg.qr(rng.normal(size=(d, d)))
@@ -117,8 +117,9 @@ def _quadratic_case(rng: np.random.Generator, d: int, lr_fraction: float) -> Cas
     A = (A + A.T) / 2
     lr = lr_fraction / 10.0
     rate = max(abs(1 - lr * eigenvalues.min()), abs(1 - lr * eigenvalues.max()))
+    converged = int(math.ceil(math.log(1e-13) / math.log(rate)))
     return {"A": A, "b": rng.normal(size=d), "x0": rng.normal(scale=3.0, size=d), "lr": lr,
-            "n_steps": int(math.ceil(math.log(1e-13) / math.log(rate)))}
+            "n_steps": n_steps or converged, "converges": n_steps is None}
 
 
 def _call_gradient_descent(function: Callable, case: Case) -> Any:
@@ -142,15 +143,28 @@ def _compare_descent_path(actual: Any, expected: Any, case: Case, name: str) -> 
     first_step = -case["lr"] * (case["A"] @ x0 - case["b"])
     expect_close(path[1] - path[0], first_step, rtol=1e-9, atol=1e-12,
                  name="the first step, path[1] - path[0] (it should be -lr * grad(x0))")
-    expect_close(path[-1], expected, rtol=1e-7, atol=1e-8,
-                 name=f"the last row of {name} (it should reach the minimiser, np.linalg.solve(A, b))")
+    expect_close(path, _descent_path(case), rtol=1e-9, atol=1e-12,
+                 name=f"{name} (row k should be x_k = x_(k-1) - lr * grad(x_(k-1)))")
+    if case["converges"]:
+        expect_close(path[-1], expected, rtol=1e-7, atol=1e-8,
+                     name=f"the last row of {name} (it should reach the minimiser, np.linalg.solve(A, b))")
+
+
+def _descent_path(case: Case) -> np.ndarray:
+    """The exact iterates, so a path that stalls, repeats or skips a step is caught, not just its end."""
+    A, b, lr = case["A"], case["b"], case["lr"]
+    path = [case["x0"].astype(float)]
+    for _ in range(case["n_steps"]):
+        path.append(path[-1] - lr * (A @ path[-1] - b))
+    return np.array(path)
 
 
 register(Exercise(
     key="week01.gradient_descent",
     function="gradient_descent",
-    make_cases=lambda rng: [_quadratic_case(rng, d, fraction)
-                            for d, fraction in [(2, 1.0), (3, 0.5), (4, 1.5), (5, 1.0), (2, 1.8)]],
+    make_cases=lambda rng: [_quadratic_case(rng, d, fraction, steps)
+                            for d, fraction, steps in [(2, 1.0, None), (3, 0.5, None), (4, 1.5, None),
+                                                       (5, 1.0, None), (2, 1.8, None), (3, 1.0, 6)]],
     call=_call_gradient_descent,
     reference=lambda case: np.linalg.solve(case["A"], case["b"]),
     describe=lambda case: (f"a random {case['x0'].size}-D quadratic, lr = {case['lr']:.3g}, "

@@ -751,7 +751,8 @@ check("week01.gradient_descent", gradient_descent);
 # ### Explorer: gradient descent on a 2-D loss surface
 #
 # Pick a loss surface, a starting point and a learning rate, and watch the path. Find a learning rate that
-# converges smoothly, one that zig-zags, and one that diverges, and compare them with $2/L$. The explorer runs
+# converges smoothly, one that zig-zags, and one that diverges, and compare them with $1/L$ and $2/L$ (the
+# elongated bowl is $\tfrac12(x_1^2 + 10x_2^2)$: $L = 10$, so $1/L = 0.1$ and $2/L = 0.2$). The explorer runs
 # **your** `gradient_descent` once it passes its checks, and falls back to the course's reference (saying so)
 # until then.
 

@@ -1,0 +1,636 @@
+"""Week 03 (supervised learning I): the graded functions, their randomized inputs and their library references.
+
+References: scikit-learn (Ridge, LogisticRegression, DecisionTreeClassifier, sklearn.metrics) and torch autograd.
+Helpers named ``_alternative_*`` compute what a plausible mistake would return, only to name the mistake.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from course.checks import CheckFailure, diagnose, expect_close
+from course.exercises import Case, Exercise, register
+
+
+def _unchanged(before: np.ndarray, after: np.ndarray, function: str, argument: str) -> None:
+    if not np.array_equal(before, after, equal_nan=True):
+        raise CheckFailure(f"{function} changed its input {argument} in place; work on a copy "
+                           f"(e.g. {argument}.astype(float)) and leave the caller's array alone.")
+
+
+def _parts(actual: Any, names: Sequence[str], name: str) -> tuple:
+    """Unpack a returned tuple such as (coef, intercept), or explain what was returned instead."""
+    wanted = "(" + ", ".join(names) + ")"
+    if not isinstance(actual, (tuple, list)):
+        kind = "None" if actual is None else f"a {type(actual).__name__}"
+        raise CheckFailure(f"{name} should be a tuple {wanted}; got {kind}"
+                           + (": did the function forget to `return`?" if actual is None else "."))
+    if len(actual) != len(names):
+        raise CheckFailure(f"{name} should be a tuple of {len(names)} values {wanted}; got {len(actual)} values.")
+    return tuple(actual)
+
+
+def _close(actual: Any, expected: Any, rtol: float, atol: float) -> bool:
+    return diagnose(actual, expected, rtol=rtol, atol=atol) is None
+
+
+def _expect_well_formed(actual: Any, expected: Any, name: str) -> None:
+    """Shape, dtype and NaN/inf diagnosis only, before a comparison that is not elementwise closeness."""
+    expect_close(actual, expected, name=name, rtol=0.0, atol=1e300)
+
+
+def _scalar(value: Any) -> float:
+    """A learner's value as a float when it is a single number, else NaN (for hints only)."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return np.nan
+    return float(array) if array.ndim == 0 else np.nan
+
+
+def _float32_values(rng: np.random.Generator, size, scale: float = 1.0, loc: float = 0.0) -> np.ndarray:
+    """Floats exactly representable in float32: scikit-learn's trees compute in float32."""
+    return rng.normal(loc, scale, size=size).astype(np.float32).astype(np.float64)
+
+
+# ----------------------------------------------------------------------------- ridge regression
+
+
+def _ridge_case(rng: np.random.Generator, n: int, d: int, alpha: float) -> Case:
+    X = rng.normal(loc=rng.uniform(-3, 3, size=d), scale=rng.uniform(0.5, 3.0, size=d), size=(n, d))
+    w = rng.normal(scale=2.0, size=d)
+    intercept = rng.choice([-1, 1]) * rng.uniform(5.0, 20.0)  # far from 0: a penalised intercept shows
+    return {"X": X, "y": X @ w + intercept + rng.normal(scale=1.0, size=n), "alpha": float(alpha)}
+
+
+def _ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    Xc = X - x_mean
+    coef = np.linalg.solve(Xc.T @ Xc + alpha * np.eye(X.shape[1]), Xc.T @ (y - y_mean))
+    return coef, float(y_mean - x_mean @ coef)
+
+
+def _alternative_ridge_penalised_intercept(case: Case) -> tuple[np.ndarray, float]:
+    X = np.column_stack([case["X"], np.ones(len(case["y"]))])
+    theta = np.linalg.solve(X.T @ X + case["alpha"] * np.eye(X.shape[1]), X.T @ case["y"])
+    return theta[:-1], float(theta[-1])
+
+
+def _ridge_reference(case: Case) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import Ridge
+    model = Ridge(alpha=case["alpha"]).fit(case["X"], case["y"])
+    return model.coef_.copy(), float(model.intercept_)
+
+
+def _call_ridge(function: Callable, case: Case) -> Any:
+    X, y = case["X"].copy(), case["y"].copy()
+    result = function(X, y, case["alpha"])
+    _unchanged(case["X"], X, "ridge_fit", "X")
+    _unchanged(case["y"], y, "ridge_fit", "y")
+    return result
+
+
+def _compare_ridge(actual: Any, expected: Any, case: Case, name: str) -> None:
+    coef, intercept = _parts(actual, ("coef", "intercept"), name)
+    want_coef, want_intercept = expected
+    rtol, atol = 1e-6, 1e-8
+    if _close(coef, want_coef, rtol, atol) and _close(intercept, want_intercept, rtol, atol):
+        return
+    n, alpha = len(case["y"]), case["alpha"]
+    if alpha > 0:
+        penalised = _alternative_ridge_penalised_intercept(case)
+        if _close(coef, penalised[0], 1e-5, 1e-7) and _close(intercept, penalised[1], 1e-5, 1e-7):
+            raise CheckFailure(f"{name} penalises the intercept: it matches the ridge solution with a column of "
+                               "ones inside alpha * ||w||². The intercept must stay unpenalised: centre X and y, "
+                               "solve for coef, then intercept = mean(y) - mean(X, axis=0) @ coef.")
+        for factor, words in ((n, "alpha * n"), (1.0 / n, "alpha / n")):
+            scaled = _ridge_closed_form(case["X"], case["y"], alpha * factor)
+            if _close(coef, scaled[0], 1e-5, 1e-7):
+                raise CheckFailure(f"{name} matches ridge with penalty {words}: scikit-learn's Ridge minimises "
+                                   "the *sum* of squared errors ||y - Xw - b||² + alpha ||w||², so alpha is "
+                                   "added to the diagonal of Xcᵀ Xc as it is.")
+    if _close(coef, want_coef, rtol, atol) and np.ndim(intercept) == 0 and intercept == 0 and want_intercept != 0:
+        raise CheckFailure(f"{name} has the right coef but intercept 0: return intercept = mean(y) - mean(X) @ coef.")
+    expect_close(coef, want_coef, name=f"coef (the first value returned by {name.removeprefix('the result of ')})",
+                 rtol=rtol, atol=atol)
+    expect_close(intercept, want_intercept, name="intercept (the second value returned)", rtol=rtol, atol=atol)
+
+
+register(Exercise(
+    key="week03.ridge_fit",
+    function="ridge_fit",
+    make_cases=lambda rng: [_ridge_case(rng, n, d, alpha) for n, d, alpha in
+                            [(20, 1, 1.0), (50, 3, 0.1), (40, 5, 10.0), (15, 8, 2.0), (10, 20, 5.0),
+                             (60, 4, 0.0), (30, 3, 1e4)]],
+    call=_call_ridge,
+    reference=_ridge_reference,
+    describe=lambda case: f"X with shape {case['X'].shape}, alpha = {case['alpha']:g}",
+    compare=_compare_ridge,
+))
+
+
+# ----------------------------------------------------------------------------- regression metrics
+
+REGRESSION_KEYS = ("mse", "rmse", "mae", "r2", "mape")
+
+
+def _regression_case(rng: np.random.Generator, n: int, kind: str) -> Case:
+    y_true = rng.choice([-1.0, 1.0], size=n, p=[0.3, 0.7]) * rng.uniform(1.0, 10.0, size=n)
+    if kind == "noisy":
+        y_pred = y_true + rng.normal(scale=1.5, size=n)
+    elif kind == "outlier":
+        y_pred = y_true + rng.normal(scale=0.5, size=n)
+        y_pred[rng.integers(n)] += 50.0
+    elif kind == "perfect":
+        y_pred = y_true.copy()
+    elif kind == "worse_than_mean":  # R² < 0
+        y_pred = -y_true + rng.normal(scale=0.5, size=n)
+    else:  # "biased": every prediction 20 % too high
+        y_pred = 1.2 * y_true
+    return {"y_true": y_true, "y_pred": y_pred}
+
+
+def _regression_reference(case: Case) -> dict:
+    from sklearn import metrics
+    y, p = case["y_true"], case["y_pred"]
+    return {"mse": metrics.mean_squared_error(y, p), "rmse": metrics.root_mean_squared_error(y, p),
+            "mae": metrics.mean_absolute_error(y, p), "r2": metrics.r2_score(y, p),
+            "mape": metrics.mean_absolute_percentage_error(y, p)}
+
+
+def _regression_hint(key: str, value: Any, expected: float, case: Case) -> str:
+    y, p = case["y_true"], case["y_pred"]
+    value = _scalar(value)
+    if key == "mape":
+        if np.isclose(value, 100 * expected) and expected != 0:
+            return " It is 100 times the expected value: return a fraction (0.25 for 25 %), as scikit-learn does."
+        if np.isclose(value, np.mean(np.abs(y - p) / y)):
+            return " It divides by y itself: divide by |y|, or negative targets give negative percentages."
+    if key == "rmse" and np.isclose(value, np.mean(np.sqrt(np.abs(y - p)))):
+        return " It is the mean of square roots: take the square root of the MSE."
+    if key == "r2" and np.isclose(value, 1 - np.sum((y - p) ** 2) / np.sum(y ** 2)):
+        return " The total sum of squares must be taken around the mean of y_true: Σ(y - ȳ)²."
+    return ""
+
+
+def _compare_metric_dict(keys: Sequence[str], hint: Callable[[str, Any, float, Case], str],
+                         rtol: float, atol: float) -> Callable[[Any, Any, Case, str], None]:
+    """A dict with these keys, each entry a number close to the reference's."""
+    def compare(actual: Any, expected: dict, case: Case, name: str) -> None:
+        wanted = ", ".join(repr(k) for k in keys)
+        if not isinstance(actual, dict):
+            raise CheckFailure(f"{name} should be a dict with the keys {wanted}; got "
+                               f"{'None' if actual is None else 'a ' + type(actual).__name__}.")
+        missing = [k for k in keys if k not in actual]
+        if missing:
+            raise CheckFailure(f"{name} has no key {missing[0]!r}; it should have the keys {wanted}.")
+        for key in keys:
+            problem = diagnose(actual[key], expected[key], rtol=rtol, atol=atol, what=f"{name}[{key!r}]")
+            if problem:
+                raise CheckFailure(problem + hint(key, actual[key], expected[key], case))
+    return compare
+
+
+def _call_on_pair(function_name: str, first: str, second: str) -> Callable[[Callable, Case], Any]:
+    def call(function: Callable, case: Case) -> Any:
+        a, b = case[first].copy(), case[second].copy()
+        result = function(a, b)
+        _unchanged(case[first], a, function_name, first)
+        _unchanged(case[second], b, function_name, second)
+        return result
+    return call
+
+
+register(Exercise(
+    key="week03.regression_metrics",
+    function="regression_metrics",
+    make_cases=lambda rng: [_regression_case(rng, n, kind) for n, kind in
+                            [(10, "noisy"), (50, "outlier"), (8, "perfect"), (30, "worse_than_mean"),
+                             (25, "biased"), (2, "noisy"), (200, "noisy")]],
+    call=_call_on_pair("regression_metrics", "y_true", "y_pred"),
+    reference=_regression_reference,
+    describe=lambda case: f"{len(case['y_true'])} targets",
+    compare=_compare_metric_dict(REGRESSION_KEYS, _regression_hint, rtol=1e-9, atol=1e-12),
+))
+
+
+# ----------------------------------------------------------------------------- logistic loss and gradient
+
+
+def _logistic_loss_case(rng: np.random.Generator, n: int, d: int, scale: float) -> Case:
+    X = rng.normal(size=(n, d))
+    w = rng.normal(scale=scale, size=d)
+    b = float(rng.normal(scale=scale))
+    z = X @ w + b
+    y = (rng.random(n) < 1 / (1 + np.exp(-np.clip(z, -30, 30)))).astype(float)
+    flip = rng.random(n) < 0.2  # some confident mistakes: log(sigmoid(z)) for z of hundreds must not give -inf
+    y[flip] = 1 - y[flip]
+    return {"w": w, "b": b, "X": X, "y": y}
+
+
+def _logistic_loss_cases(rng: np.random.Generator) -> list[Case]:
+    cases = [_logistic_loss_case(rng, n, d, scale) for n, d, scale in
+             [(10, 1, 1.0), (50, 3, 1.0), (100, 5, 0.5), (1, 2, 1.0), (40, 3, 300.0)]]
+    zero = _logistic_loss_case(rng, 20, 4, 1.0)
+    zero["w"], zero["b"] = np.zeros(4), 0.0  # every p = 0.5: the loss is log 2
+    return cases + [zero]
+
+
+def _torch_logistic_reference(case: Case) -> tuple[float, np.ndarray, float]:
+    import torch  # imported here only: the trusted side pays for it, the learner's code never needs it
+    X, y = torch.tensor(case["X"]), torch.tensor(case["y"])
+    w = torch.tensor(case["w"], requires_grad=True)
+    b = torch.tensor(case["b"], dtype=torch.float64, requires_grad=True)
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(X @ w + b, y)
+    loss.backward()
+    return float(loss.detach()), w.grad.numpy().copy(), float(b.grad)
+
+
+def _call_logistic_loss(function: Callable, case: Case) -> Any:
+    w, X, y = case["w"].copy(), case["X"].copy(), case["y"].copy()
+    result = function(w, case["b"], X, y)
+    for before, after, argument in ((case["w"], w, "w"), (case["X"], X, "X"), (case["y"], y, "y")):
+        _unchanged(before, after, "logistic_loss_and_grad", argument)
+    return result
+
+
+def _compare_logistic_loss(actual: Any, expected: Any, case: Case, name: str) -> None:
+    loss, grad_w, grad_b = _parts(actual, ("loss", "grad_w", "grad_b"), name)
+    want_loss, want_w, want_b = expected
+    n = len(case["y"])
+    problem = diagnose(loss, want_loss, rtol=1e-9, atol=1e-12, what="the loss (first value returned)")
+    if problem:
+        if n > 1 and np.isclose(_scalar(loss), n * want_loss):
+            problem += f" It is n = {n} times the expected value: return the mean over the examples, not the sum."
+        elif np.abs(case["X"] @ case["w"] + case["b"]).max() > 100:
+            problem += (" Some logits here are in the hundreds: log(sigmoid(z)) underflows to log(0) = -inf, "
+                        "and clipping p away from 0 and 1 changes the value; compute -log(sigmoid(z)) = "
+                        "log(1 + e^(-z)) as np.logaddexp(0, -z), and -log(1 - sigmoid(z)) as np.logaddexp(0, z).")
+        raise CheckFailure(problem)
+    for value, want, what in ((grad_w, want_w, "grad_w (the second value returned)"),
+                              (grad_b, want_b, "grad_b (the third value returned)")):
+        problem = diagnose(value, want, rtol=1e-7, atol=1e-10, what=what)
+        if problem and n > 1 and _close(value, n * np.asarray(want), 1e-7, 1e-10):
+            problem = (f"{what} is n = {n} times the expected value: the loss is a mean over the examples, "
+                       "so its gradient is divided by n too.")
+        if problem:
+            raise CheckFailure(problem)
+
+
+register(Exercise(
+    key="week03.logistic_loss_and_grad",
+    function="logistic_loss_and_grad",
+    make_cases=_logistic_loss_cases,
+    call=_call_logistic_loss,
+    reference=_torch_logistic_reference,
+    describe=lambda case: (f"X with shape {case['X'].shape}"
+                           + (", logits in the hundreds" if np.abs(case["X"] @ case["w"]).max() > 100 else "")
+                           + (", w = 0 and b = 0" if not np.any(case["w"]) else "")),
+    compare=_compare_logistic_loss,
+))
+
+
+# ----------------------------------------------------------------------------- fitting logistic regression
+
+
+def _logistic_objective(X: np.ndarray, y: np.ndarray, C: float, w: np.ndarray, b: float) -> float:
+    z = X @ w + b
+    return float(0.5 * w @ w + C * np.sum(np.logaddexp(0.0, z) - y * z))
+
+
+def _newton_logistic(X: np.ndarray, y: np.ndarray, C: float, penalise_intercept: bool = False) -> np.ndarray:
+    """Minimise ½‖θ_w‖² (+ ½b² if asked) + C Σ log-loss by damped Newton; only to name learners' mistakes."""
+    A = np.column_stack([X, np.ones(len(y))])
+    penalty = np.r_[np.ones(X.shape[1]), 1.0 if penalise_intercept else 0.0]
+
+    def objective(theta):
+        z = A @ theta
+        return 0.5 * penalty @ theta**2 + C * np.sum(np.logaddexp(0.0, z) - y * z)
+
+    theta = np.zeros(A.shape[1])
+    for _ in range(100):
+        p = np.exp(-np.logaddexp(0.0, -(A @ theta)))
+        gradient = penalty * theta + C * A.T @ (p - y)
+        step = np.linalg.solve(np.diag(penalty) + C * (A.T * (p * (1 - p))) @ A, gradient)
+        t, before = 1.0, objective(theta)
+        while objective(theta - t * step) > before - 1e-4 * t * gradient @ step and t > 1e-12:
+            t /= 2
+        theta = theta - t * step
+        if np.abs(gradient).max() < 1e-12 * max(1.0, C * len(y)):
+            break
+    return theta
+
+
+def _logistic_fit_case(rng: np.random.Generator, n: int, d: int, C: float) -> Case:
+    X = rng.normal(loc=rng.uniform(-1, 1, size=d), scale=rng.uniform(0.5, 2.0, size=d), size=(n, d))
+    w = rng.normal(scale=1.5, size=d)
+    b = rng.choice([-1, 1]) * rng.uniform(1.0, 2.5)  # a clear intercept: penalising it shows
+    z = X @ w + b
+    y = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(float)
+    if y.min() == y.max():  # both classes must occur
+        y[:2] = [0.0, 1.0]
+    return {"X": X, "y": y, "C": float(C)}
+
+
+def _logistic_fit_reference(case: Case) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression(C=case["C"], tol=1e-12, max_iter=100_000).fit(case["X"], case["y"])
+    return model.coef_[0].copy(), float(model.intercept_[0])
+
+
+def _call_logistic_fit(function: Callable, case: Case) -> Any:
+    X, y = case["X"].copy(), case["y"].copy()
+    result = function(X, y, case["C"])
+    _unchanged(case["X"], X, "logistic_fit", "X")
+    _unchanged(case["y"], y, "logistic_fit", "y")
+    return result
+
+
+def _compare_logistic_fit(actual: Any, expected: Any, case: Case, name: str) -> None:
+    w, b = _parts(actual, ("w", "b"), name)
+    want_w, want_b = expected
+    rtol, atol = 1e-4, 1e-5
+    _expect_well_formed(w, want_w, "w (the first value returned)")
+    _expect_well_formed(b, want_b, "b (the second value returned)")
+    if _close(w, want_w, rtol, atol) and _close(b, want_b, rtol, atol):
+        return
+    X, y, C, n = case["X"], case["y"], case["C"], len(case["y"])
+    w, b = np.asarray(w, dtype=float), float(np.asarray(b, dtype=float))
+    for theta, words in ((_newton_logistic(X, y, C, penalise_intercept=True), "penalises the intercept b "
+                          "(only ½‖w‖² is penalised; b is free)"),
+                         (_newton_logistic(X, y, C / n), "multiplies the *mean* log loss by C; scikit-learn's "
+                          "objective multiplies the *sum* by C"),
+                         (_newton_logistic(X, y, 1.0 / C), "uses C as the penalty strength; C is its inverse: "
+                          "½‖w‖² + C Σ log-loss")):
+        if _close(w, theta[:-1], 1e-3, 1e-4) and _close(b, theta[-1], 1e-3, 1e-4):
+            raise CheckFailure(f"{name} minimises a different objective: it {words}.")
+    yours, best = _logistic_objective(X, y, C, w, b), _logistic_objective(X, y, C, want_w, want_b)
+    z = X @ w + b
+    p = np.exp(-np.logaddexp(0.0, -z))
+    gradient = np.r_[w + C * X.T @ (p - y), C * np.sum(p - y)]
+    raise CheckFailure(
+        f"{name} is not the minimiser of ½‖w‖² + C Σ log-loss (compared with LogisticRegression(C={C:g})): "
+        f"the objective is {yours:.8g} at your (w, b) and {best:.8g} at the minimum, and its gradient at your "
+        f"(w, b) has norm {np.linalg.norm(gradient):.2g} instead of about 0. Not converged yet (more iterations, "
+        f"or Newton's method), or a different objective? Largest difference in w: "
+        f"{np.abs(w - want_w).max():.2g}; in b: {abs(b - want_b):.2g}.")
+
+
+register(Exercise(
+    key="week03.logistic_fit",
+    function="logistic_fit",
+    make_cases=lambda rng: [_logistic_fit_case(rng, n, d, C) for n, d, C in
+                            [(30, 1, 1.0), (60, 2, 0.1), (150, 4, 5.0), (300, 6, 1.0), (40, 3, 20.0),
+                             (100, 2, 0.01)]],
+    call=_call_logistic_fit,
+    reference=_logistic_fit_reference,
+    describe=lambda case: f"X with shape {case['X'].shape}, C = {case['C']:g}",
+    compare=_compare_logistic_fit,
+))
+
+
+# ----------------------------------------------------------------------------- best split of a decision tree
+
+
+def _impurity(counts: np.ndarray, criterion: str) -> np.ndarray:
+    """Gini or entropy (bits) of class counts along the last axis."""
+    totals = counts.sum(axis=-1, keepdims=True)
+    p = counts / np.maximum(totals, 1)
+    if criterion == "gini":
+        return 1.0 - np.sum(p**2, axis=-1)
+    return -np.sum(np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0), axis=-1)
+
+
+def _children_impurity(X: np.ndarray, y: np.ndarray, feature: int, threshold: float, criterion: str) -> float:
+    """Impurity of the two children, weighted by their sizes (smaller is better)."""
+    classes = np.unique(y)
+    left = X[:, feature] <= threshold
+    counts = np.array([[np.sum(y[side] == c) for c in classes] for side in (left, ~left)], dtype=float)
+    return float(counts.sum(axis=1) @ _impurity(counts, criterion) / len(y))
+
+
+def _brute_force_split(X: np.ndarray, y: np.ndarray, criterion: str) -> tuple[int, float]:
+    """The first best (feature, midpoint) by trying them all: only to build cases."""
+    candidates = [(j, t) for j in range(X.shape[1])
+                  for t in (np.unique(X[:, j])[:-1] + np.unique(X[:, j])[1:]) / 2]
+    scores = [_children_impurity(X, y, j, t, criterion) for j, t in candidates]
+    return candidates[int(np.argmin(scores))]
+
+
+def _best_split_case(rng: np.random.Generator, n: int, d: int, k: int, criterion: str, kind: str) -> Case:
+    while True:
+        X = np.round(rng.uniform(0, 6, size=(n, d))) if kind == "integers" else _float32_values(rng, (n, d), 2.0)
+        signal = X[:, rng.integers(d)] + 0.8 * _float32_values(rng, n)
+        y = np.digitize(signal, np.quantile(signal, np.linspace(0, 1, k + 1)[1:-1]))
+        if kind == "constant":
+            X[:, 0] = 1.5
+        case = {"X": X, "y": y.astype(np.int64), "criterion": criterion}
+        if len(np.unique(y)) < 2:
+            continue
+        if kind == "gini_differs":  # a case where Gini's best split is worse than the best by entropy
+            by_gini = _brute_force_split(X, y, "gini")
+            by_entropy = _brute_force_split(X, y, "entropy")
+            if (_children_impurity(X, y, *by_gini, "entropy")
+                    <= _children_impurity(X, y, *by_entropy, "entropy") + 1e-9):
+                continue
+        return case
+
+
+def _sklearn_stump(case: Case) -> tuple[int, float]:
+    """(feature, threshold) of the root split of scikit-learn's depth-1 tree."""
+    from sklearn.tree import DecisionTreeClassifier
+    tree = DecisionTreeClassifier(max_depth=1, criterion=case["criterion"], random_state=0)
+    tree = tree.fit(case["X"], case["y"]).tree_
+    return int(tree.feature[0]), float(tree.threshold[0])
+
+
+def _best_split_cases(rng: np.random.Generator) -> list[Case]:
+    return [_best_split_case(rng, n, d, k, criterion, kind) for n, d, k, criterion, kind in
+            [(12, 2, 2, "gini", "floats"), (40, 3, 2, "entropy", "floats"), (60, 4, 3, "gini", "integers"),
+             (30, 3, 2, "gini", "constant"), (80, 2, 2, "entropy", "gini_differs"),
+             (100, 5, 3, "entropy", "floats"), (50, 3, 2, "entropy", "integers")]]
+
+
+def _call_best_split(function: Callable, case: Case) -> Any:
+    X, y = case["X"].copy(), case["y"].copy()
+    result = function(X, y, case["criterion"])
+    _unchanged(case["X"], X, "best_split", "X")
+    _unchanged(case["y"], y, "best_split", "y")
+    return result
+
+
+def _compare_best_split(actual: Any, expected: Any, case: Case, name: str) -> None:
+    feature, threshold = _parts(actual, ("feature", "threshold"), name)
+    X, y, criterion = case["X"], case["y"], case["criterion"]
+    want_feature, want_threshold = expected
+    if isinstance(feature, (bool, np.bool_)) or not isinstance(feature, (int, np.integer)):
+        raise CheckFailure(f"the feature returned by {name.removeprefix('the result of ')} should be an int "
+                           f"(a column index); got {feature!r}.")
+    if not 0 <= feature < X.shape[1]:
+        raise CheckFailure(f"the feature index {feature} is out of range: X has {X.shape[1]} columns.")
+    _expect_well_formed(threshold, want_threshold, "the threshold (the second value returned)")
+    threshold = float(np.asarray(threshold, dtype=float))
+    if feature == want_feature and threshold == want_threshold:
+        return
+    values = np.unique(X[:, feature])
+    midpoints = (values[:-1] + values[1:]) / 2
+    if len(values) == 1:
+        raise CheckFailure(f"feature {feature} takes the single value {values[0]:g} here: it cannot be split "
+                           "(skip features whose values are all equal).")
+    if not np.any(np.isclose(threshold, midpoints, rtol=1e-12, atol=0)):
+        if np.any(threshold == values):
+            raise CheckFailure(f"the threshold {threshold:g} for feature {feature} is one of the data values: "
+                               "use the midpoint between two consecutive distinct sorted values, as scikit-learn "
+                               "does (examples with x <= threshold go left).")
+        raise CheckFailure(f"the threshold {threshold:g} is not a midpoint between two consecutive distinct "
+                           f"values of feature {feature} (sorted unique values: np.unique(X[:, {feature}])).")
+    yours = _children_impurity(X, y, feature, threshold, criterion)
+    best = _children_impurity(X, y, want_feature, want_threshold, criterion)
+    if yours <= best + 1e-12:  # an equally good split: ties are allowed
+        return
+    raise CheckFailure(f"the split (feature {feature}, threshold {threshold:g}) is not the best one: its children "
+                       f"have a weighted {criterion} impurity of {yours:.6g}, but (feature {want_feature}, threshold "
+                       f"{want_threshold:g}) gets {best:.6g}. Weight each child's impurity by its share of the "
+                       f"examples, use the criterion asked for ({criterion!r}), and try every feature.")
+
+
+register(Exercise(
+    key="week03.best_split",
+    function="best_split",
+    make_cases=_best_split_cases,
+    call=_call_best_split,
+    reference=_sklearn_stump,
+    describe=lambda case: (f"X with shape {case['X'].shape}, {len(np.unique(case['y']))} classes, "
+                           f"criterion={case['criterion']!r}"
+                           + (", a constant column 0" if np.ptp(case["X"][:, 0]) == 0 else "")
+                           + (", repeated values" if len(np.unique(case["X"])) < case["X"].size / 2 else "")),
+    compare=_compare_best_split,
+))
+
+
+# ----------------------------------------------------------------------------- classification metrics
+
+CLASSIFICATION_KEYS = ("accuracy", "precision", "recall", "f1")
+
+
+def _classification_case(rng: np.random.Generator, n: int, kind: str) -> Case:
+    y_true = (rng.random(n) < (0.1 if kind == "imbalanced" else 0.5)).astype(np.int64)
+    y_true[rng.integers(n)] = 1
+    if kind == "never_predicts_positive":
+        y_pred = np.zeros(n, dtype=np.int64)
+    elif kind == "no_true_positive_labels":
+        y_true[:] = 0
+        y_pred = (rng.random(n) < 0.3).astype(np.int64)
+        y_pred[0] = 1
+    elif kind == "perfect":
+        y_pred = y_true.copy()
+    else:
+        flip = rng.random(n) < rng.uniform(0.1, 0.4)
+        y_pred = np.where(flip, 1 - y_true, y_true)
+        if kind == "imbalanced":
+            y_pred[rng.random(n) < 0.1] = 1  # many false positives: precision and recall differ a lot
+    return {"y_true": y_true, "y_pred": y_pred}
+
+
+def _classification_reference(case: Case) -> dict:
+    from sklearn import metrics
+    y, p = case["y_true"], case["y_pred"]
+    return {"accuracy": metrics.accuracy_score(y, p),
+            "precision": metrics.precision_score(y, p, zero_division=0),
+            "recall": metrics.recall_score(y, p, zero_division=0),
+            "f1": metrics.f1_score(y, p, zero_division=0)}
+
+
+def _classification_hint(key: str, value: Any, expected: float, case: Case) -> str:
+    y, p = case["y_true"], case["y_pred"]
+    tp, fp, fn = np.sum((y == 1) & (p == 1)), np.sum((y == 0) & (p == 1)), np.sum((y == 1) & (p == 0))
+    value = _scalar(value)
+    if key == "precision" and tp + fp == 0:
+        return (" Nothing is predicted positive here (TP + FP = 0): by scikit-learn's zero_division=0 convention "
+                "precision is 0.")
+    if key == "recall" and tp + fn == 0:
+        return " There are no positive labels here (TP + FN = 0): by the zero_division=0 convention recall is 0."
+    if key == "f1" and tp == 0:
+        return " With TP = 0 precision and recall are both 0, and F1 is 0 (not 0/0)."
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    swapped = {"precision": recall, "recall": precision}
+    if key in swapped and np.isclose(value, swapped[key]):
+        return " It equals the other one of precision/recall: precision = TP/(TP+FP), recall = TP/(TP+FN)."
+    if key == "f1" and np.isclose(value, (precision + recall) / 2):
+        return " It is the arithmetic mean of precision and recall; F1 is their harmonic mean 2PR/(P + R)."
+    return ""
+
+
+register(Exercise(
+    key="week03.classification_metrics",
+    function="classification_metrics",
+    make_cases=lambda rng: [_classification_case(rng, n, kind) for n, kind in
+                            [(20, "noisy"), (200, "imbalanced"), (15, "never_predicts_positive"),
+                             (12, "no_true_positive_labels"), (10, "perfect"), (100, "noisy"), (1, "perfect")]],
+    call=_call_on_pair("classification_metrics", "y_true", "y_pred"),
+    reference=_classification_reference,
+    describe=lambda case: (f"{len(case['y_true'])} labels, {int(case['y_true'].sum())} positive, "
+                           f"{int(case['y_pred'].sum())} predicted positive"),
+    compare=_compare_metric_dict(CLASSIFICATION_KEYS, _classification_hint, rtol=1e-12, atol=1e-12),
+))
+
+
+# ----------------------------------------------------------------------------- ROC-AUC
+
+
+def _roc_case(rng: np.random.Generator, n: int, kind: str) -> Case:
+    y_true = (rng.random(n) < (0.05 if kind == "imbalanced" else 0.5)).astype(np.int64)
+    y_true[:2] = [0, 1]
+    rng.shuffle(y_true)
+    scores = rng.normal(size=n) + 1.2 * y_true
+    if kind == "ties":
+        scores = np.round(scores)  # a handful of distinct scores: many ties across the classes
+    elif kind == "perfect":
+        scores = y_true + rng.uniform(0.0, 0.9, size=n)
+    elif kind == "reversed":
+        scores = -(y_true + rng.uniform(0.0, 0.9, size=n))
+    elif kind == "constant":
+        scores = np.full(n, 0.7)
+    return {"y_true": y_true, "scores": scores}
+
+
+def _roc_reference(case: Case) -> float:
+    from sklearn.metrics import roc_auc_score
+    return float(roc_auc_score(case["y_true"], case["scores"]))
+
+
+def _strict_auc(case: Case) -> float:
+    """Counts only pairs where the positive scores strictly higher: ignores ties."""
+    y, s = case["y_true"], case["scores"]
+    return float(np.mean(s[y == 1][:, None] > s[y == 0][None, :]))
+
+
+def _compare_roc(actual: Any, expected: float, case: Case, name: str) -> None:
+    problem = diagnose(actual, expected, rtol=1e-10, atol=1e-12, what=name)
+    if not problem:
+        return
+    value = _scalar(actual)
+    if np.isclose(value, 1 - expected) and not np.isclose(expected, 0.5):
+        problem += " It equals 1 − AUC: a higher score must mean 'more likely positive'; is the order reversed?"
+    elif np.isclose(value, _strict_auc(case)):
+        problem += (" There are ties between positive and negative scores here: a tied pair counts ½ (on the ROC "
+                    "curve, tied scores form one diagonal step).")
+    raise CheckFailure(problem)
+
+
+register(Exercise(
+    key="week03.roc_auc",
+    function="roc_auc",
+    make_cases=lambda rng: [_roc_case(rng, n, kind) for n, kind in
+                            [(20, "normal"), (100, "ties"), (200, "imbalanced"), (15, "perfect"), (15, "reversed"),
+                             (10, "constant"), (2, "normal"), (60, "ties")]],
+    call=_call_on_pair("roc_auc", "y_true", "scores"),
+    reference=_roc_reference,
+    describe=lambda case: (f"{len(case['y_true'])} scores, {int(case['y_true'].sum())} positive"
+                           + (", tied scores" if len(np.unique(case["scores"])) < len(case["scores"]) else "")),
+    compare=_compare_roc,
+))
