@@ -153,6 +153,8 @@ def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tupl
                 return False, str(failure), outputs
             except values.BoundaryError as error:
                 return False, f"the value of {step.actual} could not be read: {error}", outputs
+            except Exception as error:  # the instructor's check itself failed: say so, do not crash the batch
+                return False, f"the grader could not evaluate this check ({type(error).__name__}: {error})", outputs
             passed_lines.append(f"✓ {step.actual}")
         elif isinstance(step, Grade):
             seed_used, cases = exercises.make_cases(step.key, _exercise_seed(seed, step.key))

@@ -13,9 +13,12 @@ it is refused, as is a check call the grader cannot take apart.
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass
 
 CHECKS = ("expect_close", "expect_equal", "expect_choice", "expect_true")
+#: Names the grader's own namespace provides when it evaluates the expected side of a check.
+TRUSTED_NAMES = {"np", "numpy", *CHECKS}
 
 
 class PlanError(Exception):
@@ -62,18 +65,13 @@ def plan_test_cell(source: str, where: str = "test cell") -> list[Step]:
     except SyntaxError as error:
         raise PlanError(f"{where}: syntax error on line {error.lineno}: {error.msg}") from None
     steps: list[Step] = []
+    defined: set[str] = set()
     for node in tree.body:
         name = _called_name(node)
         if name == "print":
             continue
         if name in CHECKS:
-            call = node.value
-            if not call.args:
-                raise PlanError(f"{where}, line {node.lineno}: {name} needs the learner's value as its first "
-                                "positional argument.")
-            actual = ast.unparse(call.args[0])
-            call.args[0] = ast.Name("__actual__", ast.Load())
-            steps.append(Check(actual, ast.unparse(call), node.lineno))
+            steps.append(_check_step(node, name, where, defined))
         elif name == "grade":
             args = node.value.args
             if (len(args) != 2 or not isinstance(args[0], ast.Constant) or not isinstance(args[0].value, str)
@@ -89,4 +87,27 @@ def plan_test_cell(source: str, where: str = "test cell") -> list[Step]:
                             "expect_...(actual, expected, ...) or grade(\"key\", function).")
         else:
             steps.append(Setup(ast.unparse(node)))
+            defined |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     return steps
+
+
+def _check_step(node: ast.Expr, name: str, where: str, defined: set[str]) -> Check:
+    call = node.value
+    if not call.args:
+        raise PlanError(f"{where}, line {node.lineno}: {name} needs the learner's value as its first "
+                        "positional argument.")
+    if name == "expect_true":
+        # The condition is the learner's value; the message may quote it, so both come from the sandbox.
+        args = [*call.args, *[k.value for k in call.keywords]]
+        actual = ast.unparse(ast.Tuple(args, ast.Load()))
+        verdict = "expect_true(__actual__[0], *[str(part) for part in __actual__[1:]])"
+        return Check(actual, verdict, node.lineno)
+    actual = ast.unparse(call.args[0])
+    call.args[0] = ast.Name("__actual__", ast.Load())
+    unknown = sorted({n.id for n in ast.walk(call) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+                     - defined - TRUSTED_NAMES - set(dir(builtins)) - {"__actual__"})
+    if unknown:
+        raise PlanError(f"{where}, line {node.lineno}: the expected side of {name} uses {', '.join(unknown)}, "
+                        "which only the student's process knows; compute it from literals or from setup lines "
+                        "of this cell.")
+    return Check(actual, ast.unparse(call), node.lineno)
