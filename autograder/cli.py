@@ -20,6 +20,8 @@ Instructor tools for the course. Run them at the course root (the folder with nb
   autograder build --check         verify that the committed release/ is exactly what a fresh build gives
   autograder grade week01          grade submitted/<student>/week01/*.ipynb in sandboxes, in parallel, into
                                    nbgrader's gradebook, autograded/ and reports/week01/grades.csv
+  autograder feedback week01       a feedback page per student: reports/week01/feedback/<student>.html
+  autograder report week01         the class table, a PNG and the most common failures: reports/week01/
 
 Typical term: build -> nbgrader release_assignment -> nbgrader collect (or zip_collect) -> autograder grade
 -> nbgrader formgrader (written answers) -> nbgrader generate_feedback -> nbgrader export.
@@ -57,6 +59,21 @@ def _grade(args: argparse.Namespace) -> int:
                     cpu_seconds=int(args.notebook_timeout))
     grade(root, args.assignment, students=args.student, workers=args.workers, scheduler=args.scheduler,
           limits=limits, force=args.force, url=args.db_url)
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from autograder.feedback import write_feedback
+    pages = write_feedback(_course_root(Path.cwd()), args.assignment, args.student)
+    print(f"{len(pages)} feedback page(s) written, e.g. {pages[0]}" if pages else "no feedback pages written")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from autograder.report import summary_text, write_report
+    report = write_report(_course_root(Path.cwd()), args.assignment)
+    print(summary_text(report))
+    print(f"written: {report.csv}, {report.png}, {report.markdown}")
     return 0
 
 
@@ -98,6 +115,22 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--db-url", metavar="URL", help="gradebook URL (default: nbgrader_config.py's, or "
                        "sqlite:///gradebook.db); e.g. postgresql://user@host/course")
     grade.set_defaults(run=_grade)
+
+    feedback = commands.add_parser(
+        "feedback", help="write a feedback page per student (what passed, why the rest failed)",
+        description="Write reports/ASSIGNMENT/feedback/<student>.html from the graded results: the score, each "
+                    "question's checks with the reason a check failed, and the student's own code. Hidden-test "
+                    "code, solutions and hidden expected values are never shown.")
+    feedback.add_argument("assignment", metavar="ASSIGNMENT")
+    feedback.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
+    feedback.set_defaults(run=_feedback)
+
+    report = commands.add_parser(
+        "report", help="write the class report: a table, a PNG and the most common failures",
+        description="Write reports/ASSIGNMENT/class.csv (a row per student, a column per question), report.png "
+                    "(score distribution per question; the most common failure messages) and report.md.")
+    report.add_argument("assignment", metavar="ASSIGNMENT")
+    report.set_defaults(run=_report)
     return top
 
 

@@ -71,7 +71,11 @@ def outline(source: nbformat.NotebookNode) -> list[Question]:
     for cell in source.cells:
         meta = nbgrader_meta(cell)
         if cell.cell_type == "markdown" and not meta.get("solution"):  # lesson text; a written answer is secret
+            fenced = False
             for line in cell.source.splitlines():
+                fenced ^= line.lstrip().startswith("```")  # a "# comment" in a code block is no heading
+                if fenced or line.lstrip().startswith("```"):
+                    continue
                 if match := HEADING.match(line):
                     heading, label = SECTION_NUMBER.sub("", match[1]), ""
                 elif match := QUESTION_LABEL.match(line):

@@ -96,7 +96,8 @@ def class_stats(root: Path, assignment: str) -> tuple[ClassStats, list[dict]]:
         for column, stats in questions.items():
             stats.scores.append(scores.get(column, 0.0))  # a notebook not handed in scores 0
         for _, _, q in _columns(notebooks, several):
-            causes = {normalise_message(c.ledger_message) for c in q.checks if c.score is not None and not c.passed}
+            causes = dict.fromkeys(normalise_message(c.ledger_message) for c in q.checks  # ordered: stable ties
+                                   if c.score is not None and not c.passed)
             failures.update(f"{q.question.key}: {cause}" for cause in causes)
         for entry in read_ledger(root, student, assignment).values():
             isolation.update(entry.get("confinement", {}).get("missing", []))

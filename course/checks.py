@@ -157,6 +157,8 @@ def _value_problem(array: np.ndarray, expected: np.ndarray, rtol: float, atol: f
     finite = np.isfinite(expected)
     a, e = array[finite], expected[finite]
 
+    if _conceal.get() and expected.size == 1:  # a single hidden number: any relation would give it away
+        return f"{what} is not correct; got {_fmt(float(np.ravel(array)[0]))}."
     if e.size and np.any(np.abs(e) > atol) and close(a, -e):
         return f"{what} has the wrong sign: it equals minus the expected value."
     # A single number is always "some factor" times another: only diagnose factors on arrays.

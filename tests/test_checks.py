@@ -93,3 +93,4 @@ def test_hidden_checks_can_conceal_the_reference_values():
         message = diagnose(3.0, 4.0)
         assert "got 3" in message and "4" not in message
         assert "expected 6" not in diagnose([1.0, 2.0, 3.0], [1.0, 2.0, 6.0])
+        assert diagnose(-2.4, 2.4) == "your result is not correct; got -2.4."
