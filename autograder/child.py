@@ -56,9 +56,16 @@ class _GradingShell:
     getoutput = system
 
 
+_TRANSFORMER = None
+
+
 def _source_to_python(source: str) -> str:
-    from IPython.core.inputtransformer2 import TransformerManager
-    return TransformerManager().transform_cell(source)
+    """IPython syntax (magics, !commands) to plain Python, as IPython itself would do it."""
+    global _TRANSFORMER
+    if _TRANSFORMER is None:
+        from IPython.core.inputtransformer2 import TransformerManager
+        _TRANSFORMER = TransformerManager()
+    return _TRANSFORMER.transform_cell(source)
 
 
 class Session:
@@ -137,6 +144,9 @@ def _close_figures() -> None:
             pyplot.close("all")
         except Exception:
             pass
+
+
+_source_to_python("")  # build the transformer at import, i.e. in the zygote, before any fork
 
 
 def serve(sock, output_chars: int) -> None:

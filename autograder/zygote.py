@@ -45,6 +45,14 @@ def _preload() -> list[str]:
         torch.set_num_threads(1)
     except Exception:
         pass
+    for package in ("course.explorers",):  # every explorer module, as lessons import them
+        try:
+            for module in importlib.resources.files(package).iterdir():
+                if module.name.endswith(".py") and not module.name.startswith("_"):
+                    importlib.import_module(f"{package}.{module.name[:-3]}")
+        except Exception:
+            pass
+    _warm_matplotlib()
     try:  # weeks ask for each week's exercises by key
         from course import exercises
         for week in sorted(p.stem for p in importlib.resources.files("course.exercises").iterdir()
@@ -53,6 +61,21 @@ def _preload() -> list[str]:
     except Exception:
         pass
     return failed
+
+
+def _warm_matplotlib() -> None:
+    """Fonts, the text engine and the PNG writer load lazily on the first figure: pay that once, here."""
+    try:
+        import io
+        import matplotlib.pyplot as plt
+        figure, axes = plt.subplots()
+        axes.plot([0, 1], [0, 1], label="warm-up")
+        axes.set_title("warm-up $x^2$")
+        axes.legend()
+        figure.savefig(io.BytesIO(), format="png")
+        plt.close(figure)
+    except Exception:
+        pass
 
 
 def _child(sock: socket.socket, own_pids: bool) -> None:
