@@ -1,6 +1,7 @@
 """Grade one submission: run it in a sandbox, decide every test cell in this (trusted) process."""
 from __future__ import annotations
 
+import builtins
 import os
 import signal
 import time
@@ -13,7 +14,7 @@ import course.checks
 from autograder import channel, values
 from autograder.merge import is_test, merge
 from autograder.notebooks import nbgrader_meta
-from autograder.plan import Check, Grade, PlanError, Setup, plan_test_cell
+from autograder.plan import Check, Grade, PlanError, Setup, names_in, plan_test_cell
 from autograder.sandbox import Limits
 from course import exercises
 from course.checks import CheckFailure, concealing_expected_values
@@ -126,6 +127,48 @@ def _trusted_namespace() -> dict:
     return {"np": np, "numpy": np, **names, "__builtins__": __builtins__}
 
 
+class _CellError(Exception):
+    """The sandbox raised while evaluating part of a check: (error dict, message)."""
+
+
+def _trusted_value(source: str, trusted: dict):
+    """Evaluate a check's argument in the grader when it depends on nothing the learner computed."""
+    if names_in(source) - set(trusted) - set(dir(builtins)):
+        raise LookupError(source)
+    return eval(compile(source, "<check argument>", "eval"), trusted)
+
+
+def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) -> tuple[bool, str]:
+    """Gather the check's arguments (the learner's side from the sandbox), then run the check here."""
+    arguments, remote = [], [step.actual]
+    for keyword, source in step.arguments:
+        try:
+            arguments.append((keyword, ("value", _trusted_value(source, trusted))))
+        except Exception:  # depends on the learner's results: a property check, evaluated over there
+            arguments.append((keyword, ("remote", len(remote))))
+            remote.append(source)
+    expression = "(" + ", ".join(remote) + ",)"
+    reply = sandbox.request({"op": "eval", "expression": expression}, f"running test cell '{grade_id}'")
+    if reply.get("error"):
+        raise _CellError(reply["error"], f"{step.actual} raised {reply['error']['ename']}: {reply['error']['evalue']}")
+    try:
+        got = values.decode(reply.get("value"))
+        if not isinstance(got, tuple) or len(got) != len(remote):
+            raise values.BoundaryError("the sandbox answered with something else")
+    except values.BoundaryError as error:
+        return False, f"the value of {step.actual} could not be read: {error}"
+    positional = [got[0]] + [got[v] if kind == "remote" else v for k, (kind, v) in arguments if k is None]
+    keywords = {k: got[v] if kind == "remote" else v for k, (kind, v) in arguments if k is not None}
+    try:
+        with concealing_expected_values():  # the same words as public checks, minus the numbers
+            trusted[step.function](*positional, **keywords)
+    except CheckFailure as failure:
+        return False, str(failure)
+    except Exception as error:  # the instructor's check itself failed: say so, do not crash the batch
+        return False, f"the grader could not evaluate this check ({type(error).__name__}: {error})"
+    return True, f"✓ {step.actual}"
+
+
 def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tuple[bool, str, list]:
     """Run a test cell's steps; True when every check passes. Returns (passed, message, outputs)."""
     grade_id = nbgrader_meta(cell)["grade_id"]
@@ -142,21 +185,14 @@ def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tupl
             except Exception:
                 pass  # names the grader does not need (e.g. a value computed by the learner's code)
         elif isinstance(step, Check):
-            reply = sandbox.request({"op": "eval", "expression": step.actual}, f"running test cell '{grade_id}'")
-            if reply.get("error"):
-                outputs += _outputs({"error": reply["error"]})
-                return False, f"{step.actual} raised {reply['error']['ename']}: {reply['error']['evalue']}", outputs
             try:
-                actual = values.decode(reply.get("value"))
-                with concealing_expected_values():  # the same words as public checks, minus the numbers
-                    exec(step.verdict, {**trusted, "__actual__": actual})
-            except CheckFailure as failure:
-                return False, str(failure), outputs
-            except values.BoundaryError as error:
-                return False, f"the value of {step.actual} could not be read: {error}", outputs
-            except Exception as error:  # the instructor's check itself failed: say so, do not crash the batch
-                return False, f"the grader could not evaluate this check ({type(error).__name__}: {error})", outputs
-            passed_lines.append(f"✓ {step.actual}")
+                passed, message = _decide_check(sandbox, step, trusted, grade_id)
+            except _CellError as error:
+                outputs += _outputs({"error": error.args[0]})
+                return False, error.args[1], outputs
+            if not passed:
+                return False, message, outputs
+            passed_lines.append(message)
         elif isinstance(step, Grade):
             seed_used, cases = exercises.make_cases(step.key, _exercise_seed(seed, step.key))
             reply = sandbox.request({"op": "call", "key": step.key, "function": step.function,

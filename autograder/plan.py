@@ -1,14 +1,19 @@
 """Turn a test cell into steps the grader can decide outside the student's process.
 
 A test cell may hold only:
-- ``expect_close(ACTUAL, EXPECTED, ...)`` and the other ``course.checks`` functions: ACTUAL is
-  evaluated in the sandbox, the rest of the call (expected value, tolerances) in the grader;
+- ``expect_close(ACTUAL, EXPECTED, ...)`` and the other ``course.checks`` functions. ACTUAL is
+  always evaluated in the sandbox. Every other argument is evaluated by the grader when it can be
+  (literals, numpy, names that setup lines of the cell bound to trusted values); an argument that
+  depends on the learner's results (a property check such as "the out-of-bag indices are the
+  complement of the sample") is evaluated in the sandbox too. Either way the comparison itself,
+  the check function, runs in the grader on plain values;
 - ``grade("weekNN.name", name)``: the grader makes the randomized cases, the sandbox only calls
   the learner's function on them, the grader judges the outcomes against the library reference;
 - setup statements (``z = np.array([...])``), run on both sides so either can use the names;
+- ``for`` loops over literal data (a tuple, a dict's items, a range), unrolled here;
 - ``print(...)``, which the grader skips.
 A bare ``assert`` would be decided inside the student's process (where ``==`` can be rigged), so
-it is refused, as is a check call the grader cannot take apart.
+it is refused, as is a check the grader cannot take apart.
 """
 from __future__ import annotations
 
@@ -17,8 +22,10 @@ import builtins
 from dataclasses import dataclass
 
 CHECKS = ("expect_close", "expect_equal", "expect_choice", "expect_true")
-#: Names the grader's own namespace provides when it evaluates the expected side of a check.
+#: Names the grader's own namespace provides when it evaluates arguments of a check.
 TRUSTED_NAMES = {"np", "numpy", *CHECKS}
+LOOP_BUILTINS = {"range": range, "zip": zip, "enumerate": enumerate, "reversed": reversed, "sorted": sorted}
+MAX_UNROLLED = 1000
 
 
 class PlanError(Exception):
@@ -32,8 +39,9 @@ class Setup:
 
 @dataclass(frozen=True)
 class Check:
-    actual: str       # evaluated in the sandbox
-    verdict: str      # the check call with the actual value replaced by __actual__, run by the grader
+    function: str                              # which course.checks function decides
+    actual: str                                # the learner's value: evaluated in the sandbox
+    arguments: tuple[tuple[str | None, str], ...]  # (keyword or None, source) of the other arguments
     line: int
 
 
@@ -45,6 +53,10 @@ class Grade:
 
 
 Step = Setup | Check | Grade
+
+
+def names_in(source: str) -> set[str]:
+    return {n.id for n in ast.walk(ast.parse(source, mode="eval")) if isinstance(n, ast.Name)}
 
 
 def _called_name(node: ast.AST) -> str | None:
@@ -64,9 +76,12 @@ def plan_test_cell(source: str, where: str = "test cell") -> list[Step]:
         tree = ast.parse(TransformerManager().transform_cell(source))
     except SyntaxError as error:
         raise PlanError(f"{where}: syntax error on line {error.lineno}: {error.msg}") from None
+    return _plan_body(tree.body, where, set())
+
+
+def _plan_body(body: list[ast.stmt], where: str, defined: set[str]) -> list[Step]:
     steps: list[Step] = []
-    defined: set[str] = set()
-    for node in tree.body:
+    for node in body:
         name = _called_name(node)
         if name == "print":
             continue
@@ -82,32 +97,45 @@ def plan_test_cell(source: str, where: str = "test cell") -> list[Step]:
         elif isinstance(node, ast.Assert):
             raise PlanError(f"{where}, line {node.lineno}: a bare assert is decided inside the student's process; "
                             "use expect_close / expect_equal / expect_true from course.checks instead.")
+        elif isinstance(node, ast.For) and _mentions(node, (*CHECKS, "grade")):
+            steps += _unroll(node, where, defined)
         elif _mentions(node, (*CHECKS, "grade")):
             raise PlanError(f"{where}, line {node.lineno}: checks must be top-level statements of the form "
-                            "expect_...(actual, expected, ...) or grade(\"key\", function).")
+                            "expect_...(actual, expected, ...) or grade(\"key\", function), or sit in a for loop "
+                            "over literal data.")
         else:
             steps.append(Setup(ast.unparse(node)))
             defined |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     return steps
 
 
+def _unroll(loop: ast.For, where: str, defined: set[str]) -> list[Step]:
+    """A loop over literal data becomes one assignment of the loop variable per item, then the body."""
+    allowed = {n.id for n in ast.walk(loop.iter) if isinstance(n, ast.Name)} <= set(LOOP_BUILTINS)
+    attributes = all(n.attr in ("items", "keys", "values") for n in ast.walk(loop.iter) if isinstance(n, ast.Attribute))
+    try:
+        if loop.orelse or not (allowed and attributes):
+            raise ValueError
+        items = list(eval(compile(ast.Expression(loop.iter), "<loop>", "eval"), {"__builtins__": LOOP_BUILTINS}))
+        if len(items) > MAX_UNROLLED or any(ast.literal_eval(repr(item)) != item for item in items):
+            raise ValueError
+    except Exception:
+        raise PlanError(f"{where}, line {loop.lineno}: a loop around checks must run over literal data "
+                        "(a tuple or list of literals, a dict literal's .items(), or range(...)).") from None
+    steps: list[Step] = []
+    for item in items:
+        assignment = ast.Assign([loop.target], ast.Constant(item), lineno=loop.lineno)
+        steps.append(Setup(f"{ast.unparse(loop.target)} = {item!r}"))
+        defined |= {n.id for n in ast.walk(assignment.targets[0]) if isinstance(n, ast.Name)}
+        steps += _plan_body(loop.body, where, defined)
+    return steps
+
+
 def _check_step(node: ast.Expr, name: str, where: str, defined: set[str]) -> Check:
     call = node.value
-    if not call.args:
+    if not call.args or any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         raise PlanError(f"{where}, line {node.lineno}: {name} needs the learner's value as its first "
-                        "positional argument.")
-    if name == "expect_true":
-        # The condition is the learner's value; the message may quote it, so both come from the sandbox.
-        args = [*call.args, *[k.value for k in call.keywords]]
-        actual = ast.unparse(ast.Tuple(args, ast.Load()))
-        verdict = "expect_true(__actual__[0], *[str(part) for part in __actual__[1:]])"
-        return Check(actual, verdict, node.lineno)
-    actual = ast.unparse(call.args[0])
-    call.args[0] = ast.Name("__actual__", ast.Load())
-    unknown = sorted({n.id for n in ast.walk(call) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-                     - defined - TRUSTED_NAMES - set(dir(builtins)) - {"__actual__"})
-    if unknown:
-        raise PlanError(f"{where}, line {node.lineno}: the expected side of {name} uses {', '.join(unknown)}, "
-                        "which only the student's process knows; compute it from literals or from setup lines "
-                        "of this cell.")
-    return Check(actual, ast.unparse(call), node.lineno)
+                        "positional argument (and no *args or **kwargs).")
+    arguments = tuple([(None, ast.unparse(a)) for a in call.args[1:]] +
+                      [(k.arg, ast.unparse(k.value)) for k in call.keywords])
+    return Check(name, ast.unparse(call.args[0]), arguments, node.lineno)

@@ -46,6 +46,8 @@ def encode(value: Any, depth: int = 0) -> dict:
     if isinstance(value, dict):
         return {"t": "dict", "items": [[str(k), encode(v, depth + 1)] for k, v in list(value.items())[:10_000]]}
     array = np.asarray(value)
+    if array.dtype.kind in "US" and array.size <= MAX_ITEMS:  # labels such as np.array(["cat", "dog"])
+        return {"t": "strarray", "shape": list(array.shape), "items": [str(x)[:1000] for x in array.ravel()]}
     if array.dtype.kind not in NUMERIC_KINDS:
         return {"t": "unsupported", "type": type(value).__name__, "dtype": str(array.dtype)}
     if array.size > MAX_ITEMS:
@@ -85,6 +87,12 @@ def decode(data: Any, depth: int = 0) -> Any:
         return {str(k): decode(v, depth + 1) for k, v in data["items"]}
     if kind == "array":
         return _array(data)
+    if kind == "strarray":
+        shape = tuple(int(n) for n in data["shape"])
+        items = [str(x) for x in data["items"]]
+        if math.prod(shape) != len(items) or len(shape) > 32:
+            raise BoundaryError("malformed string array")
+        return np.array(items, dtype=str).reshape(shape)
     if kind == "unsupported":
         return Unsupported(str(data.get("type", "?"))[:100], str(data.get("dtype", "?"))[:40])
     raise BoundaryError(f"unknown value kind {kind!r}")

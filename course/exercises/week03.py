@@ -1,7 +1,8 @@
 """Week 03 (supervised learning I): the graded functions, their randomized inputs and their library references.
 
 References: scikit-learn (Ridge, LogisticRegression, DecisionTreeClassifier, sklearn.metrics) and torch autograd.
-Helpers named ``_alternative_*`` compute what a plausible mistake would return, only to name the mistake.
+The expected values always come from those libraries; helpers such as ``_alternative_ridge_penalised_intercept``
+and ``_newton_logistic`` only compute what a plausible mistake would return, to name the mistake in the message.
 """
 from __future__ import annotations
 
@@ -301,7 +302,7 @@ def _logistic_objective(X: np.ndarray, y: np.ndarray, C: float, w: np.ndarray, b
 
 
 def _newton_logistic(X: np.ndarray, y: np.ndarray, C: float, penalise_intercept: bool = False) -> np.ndarray:
-    """Minimise ½‖θ_w‖² (+ ½b² if asked) + C Σ log-loss by damped Newton; only to name learners' mistakes."""
+    """Minimise ½‖w‖² (+ ½b² if asked) + C Σ log-loss by damped Newton: only to name learners' mistakes."""
     A = np.column_stack([X, np.ones(len(y))])
     penalty = np.r_[np.ones(X.shape[1]), 1.0 if penalise_intercept else 0.0]
 
@@ -414,11 +415,18 @@ def _children_impurity(X: np.ndarray, y: np.ndarray, feature: int, threshold: fl
 
 
 def _brute_force_split(X: np.ndarray, y: np.ndarray, criterion: str) -> tuple[int, float]:
-    """The first best (feature, midpoint) by trying them all: only to build cases."""
-    candidates = [(j, t) for j in range(X.shape[1])
-                  for t in (np.unique(X[:, j])[:-1] + np.unique(X[:, j])[1:]) / 2]
-    scores = [_children_impurity(X, y, j, t, criterion) for j, t in candidates]
-    return candidates[int(np.argmin(scores))]
+    """The first best (feature, midpoint), trying them all at once per feature: only to build cases."""
+    one_hot = (y[:, None] == np.unique(y)[None, :]).astype(float)
+    best = (np.inf, -1, np.nan)
+    for j in range(X.shape[1]):
+        values = np.unique(X[:, j])
+        thresholds = (values[:-1] + values[1:]) / 2
+        left = (X[:, j][None, :] <= thresholds[:, None]).astype(float) @ one_hot     # (T, K) class counts
+        right = one_hot.sum(axis=0) - left
+        scores = (left.sum(1) * _impurity(left, criterion) + right.sum(1) * _impurity(right, criterion)) / len(y)
+        if len(scores) and scores.min() < best[0]:
+            best = (scores.min(), j, thresholds[int(np.argmin(scores))])
+    return best[1], float(best[2])
 
 
 def _best_split_case(rng: np.random.Generator, n: int, d: int, k: int, criterion: str, kind: str) -> Case:

@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
-from course.checks import CheckFailure, diagnose, expect_close
+from course.checks import CheckFailure, diagnose
 from course.exercises import Case, Exercise, compare_close, register
 
 
@@ -180,8 +180,19 @@ def _compare_hinge(actual: Any, expected: Any, case: Case, name: str) -> None:
                     not np.isclose(value, want_loss, rtol=1e-9, atol=1e-9):
                 raise CheckFailure(f"the loss is {float(loss):.6g} but should be {want_loss:.6g}: {mistake}.")
         raise CheckFailure(problem)
-    _expect(diagnose(grad_w, want_w, rtol=1e-6, atol=1e-6,
-                     what="grad_w (checked against central differences of the objective)"))
+    problem = diagnose(grad_w, want_w, rtol=1e-6, atol=1e-6,
+                       what="grad_w (checked against central differences of the objective)")
+    if problem and np.shape(grad_w) == np.shape(want_w):
+        w, X, y, C = case["w"], case["X"], case["y"], case["C"]
+        wrong_side = y * (X @ w + case["b"]) < 0
+        for value, mistake in [(want_w - w, "the regulariser's gradient w is missing from grad_w"),
+                               (w - C * (y[wrong_side] @ X[wrong_side]),
+                                "grad_w counts only the examples with margin below 0; every example with margin "
+                                "below 1 contributes -C y_i x_i")]:
+            if np.allclose(np.asarray(grad_w, dtype=float), value, rtol=1e-6, atol=1e-6) and \
+                    not np.allclose(value, want_w, rtol=1e-6, atol=1e-6):
+                raise CheckFailure(f"{problem} It looks like {mistake}.")
+    _expect(problem)
     _expect(diagnose(grad_b, want_b, rtol=1e-6, atol=1e-6,
                      what="grad_b (checked against central differences of the objective)"))
 

@@ -1,0 +1,50 @@
+"""Every week through the trusted grader: blank release 0, solutions full marks, and the declared
+wrong submission loses exactly the declared test cells (the same contract as the nbgrader round trip)."""
+from __future__ import annotations
+
+import io
+import shutil
+
+import nbformat
+import pytest
+
+from autograder.batch import read_ledger
+from autograder.build import find_weeks
+from autograder.commands import grade
+from autograder.notebooks import filled_in
+from autograder.sandbox import Limits
+
+from solutions import REPO, wrong_modules
+
+pytestmark = pytest.mark.slow
+WEEKS = [week for week in find_weeks(REPO) if week in wrong_modules()]
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_week_through_the_trusted_grader(tmp_path, week):
+    shutil.copy2(REPO / "nbgrader_config.py", tmp_path)
+    shutil.copytree(REPO / "source" / week, tmp_path / "source" / week)
+    release = nbformat.read(REPO / "release" / week / f"{week}.ipynb", as_version=4)
+    source = nbformat.read(REPO / "source" / week / f"{week}.ipynb", as_version=4)
+    replace, must_fail = wrong_modules()[week].WRONG_SUBMISSION
+    for student, notebook in {"blank": release, "solved": filled_in(release, source),
+                              "wrong": filled_in(release, source, replace)}.items():
+        folder = tmp_path / "submitted" / student / week
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / f"{week}.ipynb")
+
+    grade(tmp_path, week, students=None, workers=2, scheduler=None, limits=Limits(cell_timeout=120),
+          out=io.StringIO())
+
+    def verdicts(student):
+        entry = read_ledger(tmp_path, student, week)[f"{week}.ipynb"]
+        return {v["grade_id"]: v for v in entry["verdicts"] if v["score"] is not None}, entry["notes"]
+
+    solved, notes = verdicts("solved")
+    assert all(v["score"] == v["max_score"] for v in solved.values()), (notes, [v for v in solved.values()
+                                                                              if v["score"] != v["max_score"]])
+    blank, _ = verdicts("blank")
+    assert sum(v["score"] for v in blank.values()) == 0
+    wrong, _ = verdicts("wrong")
+    assert {g for g, v in wrong.items() if v["score"] == 0} == must_fail
+    assert all(v["score"] == v["max_score"] for g, v in wrong.items() if g not in must_fail)
