@@ -198,13 +198,6 @@ def sandbox_paths(root: Path) -> tuple[list[str], list[str]]:
 # ----------------------------------------------------------------------------- the batch
 
 
-@dataclass
-class Outcome:
-    submission: Submission
-    result: Result | None
-    skipped: bool = False
-
-
 def plan_jobs(root: Path, assignment: str, submissions: list[Submission], limits: Limits, force: bool,
               disable: frozenset[str]) -> tuple[list[Job], list[Submission], dict]:
     sources = source_notebooks(root, assignment)

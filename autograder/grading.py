@@ -14,7 +14,7 @@ import course.checks
 from autograder import channel, values
 from autograder.merge import is_test, merge
 from autograder.notebooks import nbgrader_meta
-from autograder.plan import Check, Grade, PlanError, Setup, names_in, plan_test_cell
+from autograder.plan import Check, Grade, PlanError, Setup, assigned_names, names_in, plan_test_cell
 from autograder.sandbox import Limits
 from course import exercises
 from course.checks import CheckFailure, concealing_expected_values
@@ -169,6 +169,31 @@ def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) 
     return True, f"✓ {step.actual}"
 
 
+def _decide_grade(sandbox: _Sandbox, step: Grade, seed: int) -> tuple[bool, str]:
+    """Hidden randomized cases: made and judged here; the sandbox only runs the learner's function."""
+    seed_used, cases = exercises.make_cases(step.key, _exercise_seed(seed, step.key))
+    reply = sandbox.request({"op": "call", "key": step.key, "function": step.function,
+                             "cases": [values.encode(c) for c in cases]},
+                            f"running the hidden tests of '{step.function}'")
+    if reply.get("error"):
+        error = reply["error"]
+        return False, f"{step.function} could not be tested: {error['ename']}: {error['evalue']}"
+    outcomes = []
+    for item in reply.get("outcomes", [])[:len(cases)]:
+        try:
+            outcomes.append(exercises.Outcome(
+                value=values.decode(item.get("value")) if item.get("value") is not None else None,
+                failure=_text(item.get("failure")), error=_text(item.get("error")),
+                not_implemented=item.get("not_implemented") is True))
+        except (values.BoundaryError, AttributeError) as error:
+            outcomes.append(exercises.Outcome(error=f"its result could not be read ({error})"))
+    with concealing_expected_values():  # feedback must not hand out the reference's numbers
+        report = exercises.judge(step.key, seed_used, cases, outcomes)
+    if not report.ok:
+        return False, report.failure
+    return True, f"✓ {step.key}: {report.total} randomized checks against the library reference"
+
+
 def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tuple[bool, str, list]:
     """Run a test cell's steps; True when every check passes. Returns (passed, message, outputs)."""
     grade_id = nbgrader_meta(cell)["grade_id"]
@@ -182,8 +207,9 @@ def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tupl
                 return False, f"{reply['error']['ename']}: {reply['error']['evalue']}", outputs
             try:
                 exec(step.code, trusted)
-            except Exception:
-                pass  # names the grader does not need (e.g. a value computed by the learner's code)
+            except Exception:  # e.g. a value computed by the learner's code: only the sandbox has it now
+                for name in assigned_names(step.code):
+                    trusted.pop(name, None)  # never let a stale trusted value stand in for it
         elif isinstance(step, Check):
             try:
                 passed, message = _decide_check(sandbox, step, trusted, grade_id)
@@ -194,27 +220,10 @@ def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tupl
                 return False, message, outputs
             passed_lines.append(message)
         elif isinstance(step, Grade):
-            seed_used, cases = exercises.make_cases(step.key, _exercise_seed(seed, step.key))
-            reply = sandbox.request({"op": "call", "key": step.key, "function": step.function,
-                                     "cases": [values.encode(c) for c in cases]},
-                                    f"running the hidden tests of '{step.function}'")
-            if reply.get("error"):
-                error = reply["error"]
-                return False, f"{step.function} could not be tested: {error['ename']}: {error['evalue']}", outputs
-            outcomes = []
-            for item in reply.get("outcomes", [])[:len(cases)]:
-                try:
-                    outcomes.append(exercises.Outcome(
-                        value=values.decode(item.get("value")) if item.get("value") is not None else None,
-                        failure=_text(item.get("failure")), error=_text(item.get("error")),
-                        not_implemented=item.get("not_implemented") is True))
-                except values.BoundaryError as error:
-                    outcomes.append(exercises.Outcome(error=f"its result could not be read ({error})"))
-            with concealing_expected_values():  # feedback must not hand out the reference's numbers
-                report = exercises.judge(step.key, seed_used, cases, outcomes)
-            if not report.ok:
-                return False, report.failure, outputs
-            passed_lines.append(f"✓ {step.key}: {report.total} randomized checks against the library reference")
+            passed, message = _decide_grade(sandbox, step, seed)
+            if not passed:
+                return False, message, outputs
+            passed_lines.append(message)
     return True, "\n".join(passed_lines) or "✓ passed", outputs
 
 

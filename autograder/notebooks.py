@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext

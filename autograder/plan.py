@@ -18,7 +18,6 @@ it is refused, as is a check the grader cannot take apart.
 from __future__ import annotations
 
 import ast
-import builtins
 from dataclasses import dataclass
 
 CHECKS = ("expect_close", "expect_equal", "expect_choice", "expect_true")
@@ -57,6 +56,10 @@ Step = Setup | Check | Grade
 
 def names_in(source: str) -> set[str]:
     return {n.id for n in ast.walk(ast.parse(source, mode="eval")) if isinstance(n, ast.Name)}
+
+
+def assigned_names(code: str) -> set[str]:
+    return {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _called_name(node: ast.AST) -> str | None:

@@ -552,7 +552,7 @@ def _compare_interval(actual: Any, expected: Any, case: Case, name: str) -> None
             f"it uses the normal quantile; with an estimated standard deviation use the t quantile with n - 1 = "
             f"{n - 1} degrees of freedom, which is wider for small samples.",
         scipy.stats.t.ppf(confidence, n - 1) * sd1 / math.sqrt(n):
-            f"it uses the quantile at `confidence`; a two-sided interval leaves (1 - confidence) / 2 in each tail, "
+            "it uses the quantile at `confidence`; a two-sided interval leaves (1 - confidence) / 2 in each tail, "
             "so use the quantile at (1 + confidence) / 2.",
         t * sd1: "it uses the standard deviation of the data instead of the standard error of the mean, s / sqrt(n).",
         scipy.stats.t.ppf((1 + confidence) / 2, n) * sd1 / math.sqrt(n):
