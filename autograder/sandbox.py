@@ -106,7 +106,7 @@ def _private_workdir(libc, files: dict[str, bytes], owner: tuple[int, int] | Non
     return WORKDIR
 
 
-def _plain_workdir(files: dict[str, bytes]) -> str:
+def _plain_workdir(files: dict[str, bytes], owner: tuple[int, int] | None) -> str:
     """Without a mount namespace: a fresh private folder (the rest of the disk stays visible)."""
     import tempfile
     folder = tempfile.mkdtemp(prefix="autograder-submission-")
@@ -114,6 +114,9 @@ def _plain_workdir(files: dict[str, bytes]) -> str:
         target = Path(folder) / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    if owner:
+        for path in [Path(folder), *Path(folder).rglob("*")]:
+            os.chown(path, *owner)
     return folder
 
 
@@ -160,7 +163,7 @@ def confine(files: dict[str, bytes], limits: Limits, hide: list[str], keep: list
             "network: none (own network namespace)")
     hidden = attempt("filesystem", lambda: _hide_filesystem(libc, [*ALWAYS_HIDDEN, *hide], keep),
                      "filesystem: course root, /tmp, /root and /home hidden; Python and course packages read-only")
-    workdir = _private_workdir(libc, files, owner, limits) if hidden else _plain_workdir(files)
+    workdir = _private_workdir(libc, files, owner, limits) if hidden else _plain_workdir(files, owner)
     _set_limits(limits)
     report.applied.append(f"limits: {limits.memory_mb} MB memory, {limits.cpu_seconds} s CPU, "
                           f"{limits.processes} processes, {limits.file_mb} MB per file")

@@ -154,3 +154,17 @@ def test_nbgrader_export_feedback_and_formgrader_api_work_on_our_gradebook(tmp_p
     submissions = api.get_submissions("week98")
     assert {s["student"]: s["score"] for s in submissions} == expected
     assert all(s["autograded"] and s["needs_manual_grade"] for s in submissions)
+
+
+def test_grading_still_works_and_says_so_when_isolation_is_refused(tmp_path):
+    """Where the system refuses a mechanism (no root, no namespaces), grading goes on and warns."""
+    root = make_course(tmp_path)
+    expected = _class(root, 2)
+    out = io.StringIO()
+    rows = grade(root, "week98", students=None, workers=1, scheduler=None, limits=LIMITS, out=out,
+                 disable=frozenset({"network", "filesystem", "user"}))
+    assert {r["student"]: r["auto_score"] for r in rows} == expected
+    for mechanism in ("network", "filesystem", "user"):
+        assert f"WARNING: isolation missing for 2 notebook(s): {mechanism}: disabled" in out.getvalue()
+    confinement = read_ledger(root, "s00", "week98")["week98.ipynb"]["confinement"]
+    assert any(a.startswith("limits:") for a in confinement["applied"])
