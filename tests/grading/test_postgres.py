@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import io
 import shutil
 import socket
@@ -24,7 +25,10 @@ BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 @pytest.fixture
 def postgres():
     if not BINARIES or not shutil.which("runuser"):
-        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+        reason = "PostgreSQL server binaries are not installed (apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + ": .ci/run should have installed them")
+        pytest.skip(reason)
     bin_dir = BINARIES[-1]
     data = Path(tempfile.mkdtemp(prefix="autograder-pg-"))  # not pytest's tmp: that is private to root
     shutil.chown(data, "postgres")
