@@ -73,7 +73,6 @@ def _report(args: argparse.Namespace) -> int:
     from autograder.report import summary_text, write_report
     report = write_report(_course_root(Path.cwd()), args.assignment)
     print(summary_text(report))
-    print(f"written: {report.csv}, {report.png}, {report.markdown}")
     return 0
 
 

@@ -131,6 +131,12 @@ class _CellError(Exception):
     """The sandbox raised while evaluating part of a check: (error dict, message)."""
 
 
+def _raised(code: str, error: dict) -> str:
+    if error.get("ename") == "NotImplementedError":
+        return "not implemented yet (the answer still raises NotImplementedError)."
+    return f"{code} raised {error.get('ename')}: {error.get('evalue')}"
+
+
 def _trusted_value(source: str, trusted: dict):
     """Evaluate a check's argument in the grader when it depends on nothing the learner computed."""
     if names_in(source) - set(trusted) - set(dir(builtins)):
@@ -150,7 +156,7 @@ def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) 
     expression = "(" + ", ".join(remote) + ",)"
     reply = sandbox.request({"op": "eval", "expression": expression}, f"running test cell '{grade_id}'")
     if reply.get("error"):
-        raise _CellError(reply["error"], f"{step.actual} raised {reply['error']['ename']}: {reply['error']['evalue']}")
+        raise _CellError(reply["error"], _raised(step.actual, reply["error"]))
     try:
         got = values.decode(reply.get("value"))
         if not isinstance(got, tuple) or len(got) != len(remote):
@@ -166,7 +172,7 @@ def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) 
         return False, str(failure)
     except Exception as error:  # the instructor's check itself failed: say so, do not crash the batch
         return False, f"the grader could not evaluate this check ({type(error).__name__}: {error})"
-    return True, f"✓ {step.actual}"
+    return True, f"✓ {step.label}"
 
 
 def _decide_grade(sandbox: _Sandbox, step: Grade, seed: int) -> tuple[bool, str]:
@@ -204,7 +210,7 @@ def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tupl
             reply = sandbox.request({"op": "run", "source": step.code}, f"running test cell '{grade_id}'")
             outputs += _outputs({**reply, "stdout": "", "stderr": ""})
             if reply.get("error"):
-                return False, f"{reply['error']['ename']}: {reply['error']['evalue']}", outputs
+                return False, _raised(step.code.splitlines()[0], reply["error"]), outputs
             try:
                 exec(step.code, trusted)
             except Exception:  # e.g. a value computed by the learner's code: only the sandbox has it now
@@ -266,6 +272,7 @@ def grade_submission(job: Job, zygote) -> Result:
                                                      "graded by hand")
 
     trusted = _trusted_namespace()
+    unanswered: list[str] = []
     sandbox = None
     stopped_at = None
     try:
@@ -292,9 +299,14 @@ def grade_submission(job: Job, zygote) -> Result:
                 cell.outputs = _outputs(reply)
                 grade_id = nbgrader_meta(cell).get("grade_id")
                 if reply.get("error") and grade_id:  # tells why the tests that follow fail
-                    result.notes.append(f"the answer cell '{grade_id}' raised {reply['error']['ename']}: "
-                                        f"{str(reply['error']['evalue'])[:200]}")
+                    if reply["error"]["ename"] == "NotImplementedError":
+                        unanswered.append(grade_id)
+                    else:
+                        result.notes.append(f"the answer cell '{grade_id}' raised {reply['error']['ename']}: "
+                                            f"{str(reply['error']['evalue'])[:200]}")
         result.seconds["in_sandbox"] = time.perf_counter() - spawned
+        if unanswered:
+            result.notes.append(f"not answered (still raising NotImplementedError): {', '.join(unanswered)}")
     except Stopped as stop:
         stopped_at = str(stop)
         result.notes.append(stopped_at)

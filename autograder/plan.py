@@ -42,6 +42,7 @@ class Check:
     actual: str                                # the learner's value: evaluated in the sandbox
     arguments: tuple[tuple[str | None, str], ...]  # (keyword or None, source) of the other arguments
     line: int
+    label: str = ""                            # what the check is about, for "✓ ..." lines
 
 
 @dataclass(frozen=True)
@@ -141,4 +142,12 @@ def _check_step(node: ast.Expr, name: str, where: str, defined: set[str]) -> Che
                         "positional argument (and no *args or **kwargs).")
     arguments = tuple([(None, ast.unparse(a)) for a in call.args[1:]] +
                       [(k.arg, ast.unparse(k.value)) for k in call.keywords])
-    return Check(name, ast.unparse(call.args[0]), arguments, node.lineno)
+    return Check(name, ast.unparse(call.args[0]), arguments, node.lineno, _label(call))
+
+
+def _label(call: ast.Call) -> str:
+    """The check's ``name=`` when it is a plain string, else the learner-side expression."""
+    for keyword in call.keywords:
+        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+            return keyword.value.value
+    return ast.unparse(call.args[0])

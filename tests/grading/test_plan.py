@@ -16,7 +16,7 @@ def test_checks_split_into_sandbox_and_grader_sides():
         '### END HIDDEN TESTS')
     assert steps == [Setup("z = np.array([1.0, 2.0])"),
                      Check("expect_close", "softmax(z)", ((None, "[0.27, 0.73]"), ("name", "'softmax'"),
-                                                          ("rtol", "0.01")), 2),
+                                                          ("rtol", "0.01")), 2, "softmax"),
                      Grade("week01.softmax", "softmax", 5)]
 
 
