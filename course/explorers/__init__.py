@@ -2,12 +2,46 @@
 
 Week 01: ``transform_explorer`` (a 2x2 matrix as a transformation of the plane) and
 ``gradient_descent_explorer`` (gradient descent on a 2-D loss surface, optionally with the learner's own code).
-"""
-from course.explorers.gradient_descent import (SURFACES, BananaValley, DescentResult, GradientDescentRun,
-                                               QuadraticBowl, Surface, gradient_descent_explorer,
-                                               reference_gradient_descent)
-from course.explorers.transform import PRESETS, MatrixTransform, TransformView, transform_explorer
+Week 02: ``clt_explorer``, ``bayes_explorer``, ``sgd_explorer``.
+Week 03: ``bias_variance_explorer``, ``decision_regions_explorer``, ``threshold_explorer``.
+Week 04: ``svm_explorer``, ``boosting_explorer``, ``forest_explorer``.
+What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
-__all__ = ["transform_explorer", "MatrixTransform", "TransformView", "PRESETS",
-           "gradient_descent_explorer", "GradientDescentRun", "DescentResult", "Surface", "QuadraticBowl",
-           "BananaValley", "SURFACES", "reference_gradient_descent"]
+Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
+``import course.explorers`` should not pay for weeks a notebook does not show.
+"""
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {name: module for module, names in {
+    "transform": ("transform_explorer", "MatrixTransform", "TransformView", "PRESETS"),
+    "gradient_descent": ("gradient_descent_explorer", "GradientDescentRun", "DescentResult", "Surface",
+                         "QuadraticBowl", "BananaValley", "SURFACES", "reference_gradient_descent"),
+    "clt": ("clt_explorer", "CLTSampler"),
+    "bayes": ("bayes_explorer", "BaseRateScreening"),
+    "sgd": ("sgd_explorer", "SGDRun"),
+    "bias_variance": ("bias_variance_explorer", "BiasVarianceStudy"),
+    "classification": ("decision_regions_explorer", "DecisionRegions"),
+    "threshold": ("threshold_explorer", "ThresholdStudy"),
+    "svm": ("svm_explorer", "SVMStudy"),
+    "boosting": ("boosting_explorer", "BoostingStudy"),
+    "forest": ("forest_explorer", "ForestStudy"),
+}.items() for name in names}
+_MODULES = {*_EXPORTS.values(), "view", "timing"}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, *_MODULES})

@@ -8,22 +8,18 @@ view) only maps widgets to model fields and draws the result.
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, new_figure, quiet
 
 __all__ = ["BaseRateScreening", "ScreeningResult", "CATEGORIES", "bayes_explorer"]
 
 EXERCISE_KEY = "week02.bayes_posterior"
-Validate = Callable[[Callable], tuple[bool, str]]   # function -> (passes, why not)
 
 # The order people are laid out in the grid (column by column), and how each group is drawn.
 CATEGORIES = ("true positive", "false negative", "false positive", "true negative")
@@ -75,21 +71,11 @@ class BaseRateScreening:
     population: int = 1000
     posterior_function: Callable | None = None
     validate: Validate | None = None
-    _checked: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False, compare=False)
 
     def check_function(self) -> tuple[bool, str]:
         """Run the checks once per function (they take a moment), not on every slider move."""
-        key = (self.posterior_function, self.validate)
-        if self._checked is None or self._checked[0] is not key[0] or self._checked[1] is not key[1]:
-            validate = self.validate or _check_with_course_exercises
-            try:
-                with np.errstate(all="ignore"), warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    ok, message = validate(self.posterior_function)
-            except Exception as error:   # the checks could not run: do not trust the function
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            self._checked = (key[0], key[1], (bool(ok), str(message)))
-        return self._checked[2]
+        return self._checks.verdict(EXERCISE_KEY, self.posterior_function, self.validate)
 
     def compute(self) -> ScreeningResult:
         p, sens, spec = float(self.prevalence), float(self.sensitivity), float(self.specificity)
@@ -117,23 +103,16 @@ class BaseRateScreening:
             values = (float(reference_posterior(prior, positive)[0]), float(reference_posterior(prior, negative)[0]))
             return "reference", "P(ill | result) from the reference formula" + (f" ({why})" if why else ""), values
 
-        if self.posterior_function is None:
-            return reference()
-        ok, message = self.check_function()
-        if not ok:
-            return reference(f"your bayes_posterior does not pass its checks yet: {message}")
+        function, why = self._checks.usable(EXERCISE_KEY, self.posterior_function, self.validate)
+        if function is None:
+            return reference(why and f"your bayes_posterior {why}")
         try:
-            with np.errstate(all="ignore"):
-                values = tuple(float(np.asarray(self.posterior_function(prior.copy(), likelihood.copy()),
-                                                dtype=float)[0]) for likelihood in (positive, negative))
+            with quiet():
+                values = tuple(float(np.asarray(function(prior.copy(), likelihood.copy()), dtype=float)[0])
+                               for likelihood in (positive, negative))
         except Exception as error:
             return reference(f"your bayes_posterior raised {type(error).__name__}: {error}")
         return "yours", "P(ill | result) from your bayes_posterior", values
-
-
-def _check_with_course_exercises(function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes   # lazy: the explorer must import even if the checks cannot
-    return passes(EXERCISE_KEY, function)
 
 
 def _explain(p: float, sens: float, spec: float, total: int, counts: dict, posterior: float) -> str:
@@ -179,49 +158,24 @@ def bayes_explorer(bayes_posterior: Callable | None = None, *, prevalence: float
                                            description="specificity P(− | healthy)", style=style),
         "population": widgets.Dropdown(options=[100, 1000, 10000], value=population, description="people"),
     }
-    for name, widget in controls.items():
-        widget.add_class("explorer-" + name)
-    status = widgets.HTML(description="status")
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
-    picture = _Picture()
+    def status(result: ScreeningResult) -> tuple[str, str]:
+        return (f"P(ill | positive) = <b>{result.posterior_positive:.1%}</b> · P(ill | negative) = "
+                f"{result.posterior_negative:.2%} · {html.escape(result.running)}"), result.explanation
 
-    box = widgets.VBox([widgets.HBox([controls["prevalence"], controls["population"]]),
-                        widgets.HBox([controls["sensitivity"], controls["specificity"]]), status, output])
-    box.add_class("explorer-bayes")
-    box.model, box.controls, box.output, box.status, box.figure = model, controls, output, status, picture.figure
-
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            for name in ("prevalence", "sensitivity", "specificity", "population"):
-                setattr(model, name, controls[name].value)
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
-        status.value = (f"P(ill | positive) = <b>{result.posterior_positive:.1%}</b> · P(ill | negative) = "
-                        f"{result.posterior_negative:.2%} · {html.escape(result.running)} · "
-                        f"<i>updated in {total.ms:.0f} ms</i><br>{html.escape(result.explanation)}")
-
-    for widget in controls.values():
-        widget.observe(update, names="value")
-    update()
-    return box
+    rows = [widgets.HBox([controls["prevalence"], controls["population"]]),
+            widgets.HBox([controls["sensitivity"], controls["specificity"]])]
+    return assemble(model, controls, rows, picture=_Picture(), css_class="explorer-bayes",
+                    label="<base rates and Bayes' theorem>", status=status, status_description="status")
 
 
 class _Picture:
     """One figure for the explorer's lifetime: the population grid and the make-up of each test result."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.colors import ListedColormap
-        from matplotlib.figure import Figure   # not pyplot: no global figure registry to leak into
         from matplotlib.patches import Patch
 
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.figure.subplots_adjust(left=0.02, right=0.97, bottom=0.2, top=0.88, wspace=0.12)
         self.grid_ax, self.bars_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [3.2, 1]})
         self.colours = ListedColormap(["white", *COLOURS])          # index 0 is the unused cells (-1 + 1)
@@ -267,14 +221,5 @@ class _Picture:
         bars.set_yticks([0, 0.5, 1])
         bars.tick_params(labelsize=8)
         bars.set_title(f"P(ill | +) = {result.posterior_positive:.1%}", fontsize=9)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step (works with or without a kernel)."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                                "text/plain": "<base rates and Bayes' theorem>"},
-                       "metadata": {}},)

@@ -9,20 +9,17 @@ run the learner's ``ridge_fit`` once it passes its checks, and a vectorised refe
 from __future__ import annotations
 
 import html
-import io
-import base64
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, guarded, new_figure
 
 __all__ = ["true_curve", "polynomial_features", "reference_ridge_fits", "BiasVariancePicture",
            "BiasVarianceStudy", "bias_variance_explorer"]
 
 EXERCISE_KEY = "week03.ridge_fit"
-Validate = Callable[[Callable], tuple[bool, str]]
 
 
 def true_curve(x: np.ndarray) -> np.ndarray:
@@ -45,11 +42,6 @@ def reference_ridge_fits(features: np.ndarray, targets: np.ndarray, alpha: float
     gram = np.einsum("snp,snq->spq", centred, centred) + alpha * np.eye(features.shape[2])
     coefs = np.linalg.solve(gram, np.einsum("snp,sn->sp", centred, centred_targets)[..., None])[..., 0]
     return coefs, target_means[:, 0] - np.einsum("sp,sp->s", feature_means[:, 0], coefs)
-
-
-def _check_with_course_exercises(function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes   # lazy: the explorer imports even where the checks cannot run
-    return passes(EXERCISE_KEY, function)
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,7 +78,7 @@ class BiasVarianceStudy:
     seed: int = 0
     _draws: tuple = field(default=None, init=False, repr=False)
     _cache: dict = field(default_factory=dict, init=False, repr=False)
-    _checked: tuple | None = field(default=None, init=False, repr=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # One set of random draws for the explorer's lifetime: moving a slider never reshuffles the data.
@@ -95,33 +87,21 @@ class BiasVarianceStudy:
                        rng.normal(size=(self.n_sets, self.n_train)))
 
     def check_ridge_fit(self) -> tuple[bool, str]:
-        """Run the checks once per function, not on every slider move."""
-        if self.ridge_fit is None:
-            return False, ""
-        if self._checked is None or self._checked[0] is not self.ridge_fit:
-            try:
-                ok, message = (self.validate or _check_with_course_exercises)(self.ridge_fit)
-            except Exception as error:
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            why = "" if ok else f"does not pass its checks yet: {message}"
-            self._checked = (self.ridge_fit, (bool(ok), why))
-            self._cache.clear()
-        return self._checked[1]
+        """(passes, why not); the checks run once per function, not on every slider move."""
+        ridge_fit, why = self._checks.usable(EXERCISE_KEY, self.ridge_fit, self.validate)
+        return ridge_fit is not None, why
 
     def compute(self) -> BiasVariancePicture:
-        ok, why = self.check_ridge_fit()
-        try:
-            predictions, train_mse = self._fits_of_every_degree(float(self.alpha), float(self.noise), ok)
-        except Exception as error:   # it passed its checks but fails on these data: show the reference, say why
-            if not ok:
-                raise
-            self._checked = (self.ridge_fit, (False, f"raised {type(error).__name__} here: {error}"))
-            return self.compute()
-        if ok:
+        """The picture; a ridge_fit that passed its checks but raises on these data is replaced, saying why."""
+        return self._checks.compute(self._compute)
+
+    def _compute(self) -> BiasVariancePicture:
+        ridge_fit, why = self._checks.usable(EXERCISE_KEY, self.ridge_fit, self.validate)
+        predictions, train_mse = self._fits_of_every_degree(float(self.alpha), float(self.noise), ridge_fit)
+        if ridge_fit is not None:
             implementation, running = "yours", "running: your ridge_fit"
         else:
-            implementation = "reference"
-            running = "running: the reference" + (f" (your ridge_fit {why})" if self.ridge_fit is not None else "")
+            implementation, running = "reference", "running: the reference" + (why and f" (your ridge_fit {why})")
         x_grid = np.linspace(-1.0, 1.0, 101)
         truth = true_curve(x_grid)
         mean_fit = predictions.mean(axis=1)                                   # (D, G)
@@ -135,9 +115,11 @@ class BiasVarianceStudy:
             train_mse=train_mse, test_mse=bias2 + variance + self.noise ** 2, bias2=bias2, variance=variance,
             implementation=implementation, running=running)
 
-    def _fits_of_every_degree(self, alpha: float, noise: float, learners: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Predictions (D, S, G) on the grid and training MSE (D,); cached, so moving the degree is free."""
-        key = (alpha, noise, learners)
+    def _fits_of_every_degree(self, alpha: float, noise: float,
+                              ridge_fit: Callable | None) -> tuple[np.ndarray, np.ndarray]:
+        """Predictions (D, S, G) on the grid and training MSE (D,), by ``ridge_fit`` (None: the reference);
+        cached, so moving the degree is free."""
+        key = (alpha, noise, id(ridge_fit))
         if key not in self._cache:
             x, eps = self._draws
             y = true_curve(x) + noise * eps
@@ -145,8 +127,9 @@ class BiasVarianceStudy:
             predictions, train_mse = [], []
             for degree in range(1, self.max_degree + 1):
                 features = polynomial_features(x, degree)
-                if learners:
-                    fitted = [self.ridge_fit(features[s], y[s], alpha) for s in range(self.n_sets)]
+                if ridge_fit is not None:
+                    fit = guarded(EXERCISE_KEY, ridge_fit)
+                    fitted = [fit(features[s], y[s], alpha) for s in range(self.n_sets)]
                     coefs = np.array([np.asarray(c, dtype=float) for c, _ in fitted])
                     intercepts = np.array([float(b) for _, b in fitted])
                 else:
@@ -154,8 +137,9 @@ class BiasVarianceStudy:
                 fitted_y = np.einsum("snp,sp->sn", features, coefs) + intercepts[:, None]
                 train_mse.append(np.mean((fitted_y - y) ** 2))
                 predictions.append(coefs @ polynomial_features(grid, degree).T + intercepts[:, None])
-            self._cache = {key: (np.array(predictions), np.array(train_mse))}   # keep one entry: memory stays flat
-        return self._cache[key]
+            # one entry: memory stays flat; it holds the function, so no other function can take its id
+            self._cache = {key: (ridge_fit, np.array(predictions), np.array(train_mse))}
+        return self._cache[key][1:]
 
 
 # ----------------------------------------------------------------------------- the view
@@ -182,35 +166,15 @@ def bias_variance_explorer(ridge_fit: Callable | None = None, *, degree: int = 3
         "noise": widgets.FloatSlider(value=noise, min=0.05, max=1.0, step=0.05, description="noise σ",
                                      style=style),
     }
-    for name, widget in controls.items():
-        widget.add_class("explorer-" + name)
-    status = widgets.HTML()
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
-    picture = _Picture()
-    box = widgets.VBox([widgets.HBox(list(controls.values())), status, output])
-    box.add_class("explorer-bias-variance")
-    box.model, box.controls, box.output, box.status = model, controls, output, status
-
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            model.degree, model.alpha, model.noise = (controls[k].value for k in ("degree", "alpha", "noise"))
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
+    def status(result: BiasVariancePicture) -> tuple[str, str]:
         k = result.degree - 1
-        status.value = (f"degree {result.degree}, alpha {result.alpha:.1e}: bias² {result.bias2[k]:.3f}, "
-                        f"variance {result.variance[k]:.3f}, noise² {result.noise ** 2:.3f} → expected test MSE "
-                        f"{result.test_mse[k]:.3f} (training MSE {result.train_mse[k]:.3f}) · "
-                        f"{html.escape(result.running)} · <i>updated in {total.ms:.0f} ms</i>")
+        return (f"degree {result.degree}, alpha {result.alpha:.1e}: bias² {result.bias2[k]:.3f}, "
+                f"variance {result.variance[k]:.3f}, noise² {result.noise ** 2:.3f} → expected test MSE "
+                f"{result.test_mse[k]:.3f} (training MSE {result.train_mse[k]:.3f}) · "
+                f"{html.escape(result.running)}"), ""
 
-    for widget in controls.values():
-        widget.observe(update, names="value")
-    update()
-    return box
+    return assemble(model, controls, [widgets.HBox(list(controls.values()))], picture=_Picture(),
+                    css_class="explorer-bias-variance", label="<bias-variance>", status=status)
 
 
 class _Picture:
@@ -221,12 +185,9 @@ class _Picture:
     """
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.collections import LineCollection
-        from matplotlib.figure import Figure
 
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.13, top=0.9, wspace=0.22)
         self.fit_ax, self.error_ax = self.figure.subplots(1, 2)
 
@@ -268,13 +229,5 @@ class _Picture:
         self.degree_line.set_xdata([result.degree] * 2)
         self.error_ax.set_xlim(0.5, result.degrees[-1] + 0.5)
         self.error_ax.set_title(f"errors against degree (alpha = {result.alpha:.1e})", fontsize=10)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step; works with or without a kernel (tests see what learners see)."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": "<bias-variance>"},
-                       "metadata": {}},)

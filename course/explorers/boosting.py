@@ -7,21 +7,18 @@ predictions on a grid, the training set and a test set; moving the stage slider 
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 from sklearn.ensemble import GradientBoostingRegressor
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, guarded, new_figure
 
 __all__ = ["true_curve", "noisy_curve", "StagedFit", "BoostingPicture", "BoostingStudy", "boosting_explorer"]
 
 EXERCISE_KEY = "week04.gradient_boosting"
-Validate = Callable[[Callable], tuple[bool, str]]
 MAX_STAGES = 300
 
 
@@ -36,11 +33,6 @@ def noisy_curve(n_train: int = 80, n_test: int = 400, noise: float = 0.35, seed:
     x = rng.uniform(0.0, 6.0, size=n_train + n_test)
     y = true_curve(x) + rng.normal(scale=noise, size=x.size)
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
-
-
-def _check_with_course_exercises(function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes   # lazy: the explorer imports even where the checks cannot run
-    return passes(EXERCISE_KEY, function)
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +75,7 @@ class BoostingStudy:
     noise: float = 0.35
     data: tuple = field(default=None)
     _fits: dict = field(default_factory=dict, init=False, repr=False)
-    _checked: tuple | None = field(default=None, init=False, repr=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.data is None:
@@ -92,22 +84,14 @@ class BoostingStudy:
 
     def check_function(self) -> tuple[bool, str]:
         """Run the checks once per function, not on every slider move."""
-        if self._checked is None or self._checked[0] is not self.gradient_boosting:
-            try:
-                ok, message = (self.validate or _check_with_course_exercises)(self.gradient_boosting)
-            except Exception as error:   # the checks could not run: do not trust the function
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            self._checked = (self.gradient_boosting, (bool(ok), str(message)))
-        return self._checked[1]
+        return self._checks.verdict(EXERCISE_KEY, self.gradient_boosting, self.validate)
 
     def _who(self) -> tuple[str, str]:
-        if self.gradient_boosting is None:
-            return "reference", "running: scikit-learn's GradientBoostingRegressor"
-        ok, message = self.check_function()
-        if ok:
+        function, why = self._checks.usable(EXERCISE_KEY, self.gradient_boosting, self.validate)
+        if function is not None:
             return "yours", "running: your gradient_boosting"
-        return "reference", ("running: scikit-learn's GradientBoostingRegressor (your gradient_boosting does not "
-                             f"pass its checks yet: {message})")
+        return "reference", ("running: scikit-learn's GradientBoostingRegressor"
+                             + (why and f" (your gradient_boosting {why})"))
 
     def staged(self, learning_rate: float, max_depth: int, implementation: str) -> StagedFit:
         """Fit once per setting (MAX_STAGES trees) and keep every stage; later calls are a dictionary lookup."""
@@ -116,8 +100,9 @@ class BoostingStudy:
             x_train, y_train, x_test, y_test = self.data
             X_eval = np.concatenate([self.x_grid, x_train, x_test])[:, None]
             if implementation == "yours":
-                staged = np.asarray(self.gradient_boosting(x_train[:, None], y_train, X_eval, MAX_STAGES,
-                                                           float(learning_rate), int(max_depth), 0), dtype=float)
+                boost = guarded(EXERCISE_KEY, self.gradient_boosting)
+                staged = np.asarray(boost(x_train[:, None], y_train, X_eval, MAX_STAGES, float(learning_rate),
+                                          int(max_depth), 0), dtype=float)
             else:
                 model = GradientBoostingRegressor(n_estimators=MAX_STAGES, learning_rate=learning_rate,
                                                   max_depth=max_depth, random_state=0)
@@ -130,6 +115,10 @@ class BoostingStudy:
         return self._fits[key]
 
     def compute(self) -> BoostingPicture:
+        """The picture; a gradient_boosting that passed its checks but raises here is replaced, saying why."""
+        return self._checks.compute(self._compute)
+
+    def _compute(self) -> BoostingPicture:
         implementation, running = self._who()
         fit = self.staged(self.learning_rate, self.max_depth, implementation)
         stage = int(np.clip(self.stage, 1, MAX_STAGES))
@@ -178,44 +167,17 @@ def boosting_explorer(gradient_boosting: Callable | None = None, *, stage: int =
                                                  style={"description_width": "initial"}),
         "max_depth": widgets.IntSlider(value=max_depth, min=1, max=5, description="max depth"),
     }
-    status = widgets.HTML()
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
     panel = widgets.HBox(list(controls.values()))
     panel.add_class("explorer-boosting")
-    picture = _Picture()
-    box = widgets.VBox([panel, status, output])
-    box.model, box.controls, box.output, box.status, box.figure = model, controls, output, status, picture.figure
-
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            model.stage = controls["stage"].value
-            model.learning_rate = controls["learning_rate"].value
-            model.max_depth = controls["max_depth"].value
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
-        status.value = (f"{html.escape(describe(result))}<br>{html.escape(result.running)} · "
-                        f"<i>updated in {total.ms:.0f} ms</i>")
-
-    for widget in controls.values():
-        widget.observe(update, names="value")
-    update()
-    return box
+    return assemble(model, controls, [panel], picture=_Picture(), css_class=None, label="<boosting>",
+                    status=lambda result: (f"{html.escape(describe(result))}<br>{html.escape(result.running)}", ""))
 
 
 class _Picture:
     """One figure for the explorer's lifetime: lines are updated in place."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure   # not pyplot: no global figure registry to leak into
-
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.fit_ax, self.error_ax = self.figure.subplots(1, 2)
         self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.88, wspace=0.22)
         ax = self.fit_ax
@@ -255,13 +217,5 @@ class _Picture:
         self.error_ax.set_ylim(low, float(max(p.train_mse.max(), p.test_mse.max())) * 5)  # room for the legend
         self.error_ax.set_title(f"error vs stage: train {p.train_mse[p.stage - 1]:.3f}, "
                                 f"test {p.test_mse[p.stage - 1]:.3f}", fontsize=10)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step (works with or without a kernel, so tests see it too)."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": "<boosting>"},
-                       "metadata": {}},)

@@ -8,16 +8,14 @@ until then scikit-learn does the fitting (saying so).
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import KeyedValidate, LearnerChecks, assemble, figure_png, guarded, new_figure
 
 __all__ = ["make_dataset", "DATASETS", "Tree", "grow_tree", "sklearn_logistic_fit", "sklearn_best_split",
            "RegionsPicture", "DecisionRegions", "decision_regions_explorer"]
@@ -122,28 +120,6 @@ def grow_tree(X: np.ndarray, y: np.ndarray, best_split: Callable, criterion: str
 # ----------------------------------------------------------------------------- the model
 
 
-def _check_with_course_exercises(key: str, function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes
-    return passes(key, function)
-
-
-class _LearnerFailed(Exception):
-    """A learner's function passed its checks but raised on the explorer's data."""
-
-    def __init__(self, key: str, function: Callable, error: Exception) -> None:
-        super().__init__(key)
-        self.key, self.function, self.error = key, function, f"{type(error).__name__} here: {error}"
-
-
-def _guarded(key: str, function: Callable) -> Callable:
-    def call(*args):
-        try:
-            return function(*args)
-        except Exception as error:
-            raise _LearnerFailed(key, function, error) from error
-    return call
-
-
 @dataclass(frozen=True, eq=False)
 class RegionsPicture:
     """What one update draws."""
@@ -180,7 +156,7 @@ class DecisionRegions:
     best_split: Callable | None = None
     validate: Validate | None = None
     grid_size: int = 120
-    _verdicts: dict = field(default_factory=dict, init=False, repr=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False)
     _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     def _learners(self, key: str, function: Callable | None) -> tuple[Callable | None, str]:
@@ -188,22 +164,15 @@ class DecisionRegions:
         name = key.split(".")[1]
         if function is None:
             return None, f"running: scikit-learn (pass your {name} to use yours)"
-        if self._verdicts.get(key, (None,))[0] is not function:
-            try:
-                ok, message = (self.validate or _check_with_course_exercises)(key, function)
-            except Exception as error:
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            self._verdicts[key] = (function, bool(ok), f"does not pass its checks yet: {message}")
-        _, ok, why = self._verdicts[key]
-        return (function, f"running: your {name}") if ok else (None, f"running: scikit-learn (your {name} {why})")
+        validate = None if self.validate is None else KeyedValidate(self.validate, key)
+        usable, why = self._checks.usable(key, function, validate)
+        if usable is None:
+            return None, f"running: scikit-learn (your {name} {why})"
+        return usable, f"running: your {name}"
 
     def compute(self) -> RegionsPicture:
         """The picture for the current settings; a learner's function that fails here is replaced, saying why."""
-        try:
-            return self._compute()
-        except _LearnerFailed as failure:
-            self._verdicts[failure.key] = (failure.function, False, f"raised {failure.error}")
-            return self._compute()
+        return self._checks.compute(self._compute)
 
     def _compute(self) -> RegionsPicture:
         X_train, y_train, X_test, y_test = self._data()
@@ -233,7 +202,7 @@ class DecisionRegions:
 
     def _logistic(self, X_train, y_train, X_test, y_test):
         function, running = self._learners("week03.logistic_fit", self.logistic_fit)
-        fit = _guarded("week03.logistic_fit", function) if function else sklearn_logistic_fit
+        fit = guarded("week03.logistic_fit", function) if function else sklearn_logistic_fit
         raw = _monomials(X_train, self.degree)
         mean, scale = raw.mean(axis=0), raw.std(axis=0)   # standardised features: one C suits every column
 
@@ -260,7 +229,7 @@ class DecisionRegions:
 
     def _tree(self, X_train, y_train, X_test, y_test):
         function, running = self._learners("week03.best_split", self.best_split)
-        split = _guarded("week03.best_split", function) if function else sklearn_best_split
+        split = guarded("week03.best_split", function) if function else sklearn_best_split
         key = ("tree", self.dataset, self.criterion, function)
         if key not in self._cache:   # grown once to MAX_DEPTH; a shallower tree is read off the same one
             tree = grow_tree(X_train, y_train, split, self.criterion, MAX_DEPTH)
@@ -302,51 +271,30 @@ def decision_regions_explorer(logistic_fit: Callable | None = None, best_split: 
                                    style=style),
         "criterion": widgets.ToggleButtons(options=["gini", "entropy"], value=state.criterion),
     }
-    for name, widget in controls.items():
-        widget.add_class("explorer-" + name.lower())
-    status = widgets.HTML()
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
-    picture = _Picture()
     logistic_row = widgets.HBox([controls["C"], controls["degree"]])
     tree_row = widgets.HBox([controls["depth"], controls["criterion"]])
-    box = widgets.VBox([widgets.HBox([controls["model"], controls["dataset"]]), logistic_row, tree_row, status,
-                        output])
-    box.add_class("explorer-decision-regions")
-    box.model, box.controls, box.output, box.status = state, controls, output, status
 
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            for name in ("model", "dataset", "C", "degree", "depth", "criterion"):
-                setattr(state, name, controls[name].value)
-            logistic = state.model == "logistic regression"
-            logistic_row.layout.display = None if logistic else "none"
-            tree_row.layout.display = "none" if logistic else None
-            with stopwatch() as compute:
-                result = state.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
-        status.value = (f"{result.model} ({result.setting}): training accuracy {result.train_accuracy:.1%}, "
-                        f"test accuracy {result.test_accuracy:.1%} · {html.escape(result.running)} · "
-                        f"<i>updated in {total.ms:.0f} ms</i>")
+    def apply() -> None:
+        for name, widget in controls.items():
+            setattr(state, name, widget.value)
+        logistic = state.model == "logistic regression"
+        logistic_row.layout.display = None if logistic else "none"
+        tree_row.layout.display = "none" if logistic else None
 
-    for widget in controls.values():
-        widget.observe(update, names="value")
-    update()
-    return box
+    def status(result: RegionsPicture) -> tuple[str, str]:
+        return (f"{result.model} ({result.setting}): training accuracy {result.train_accuracy:.1%}, "
+                f"test accuracy {result.test_accuracy:.1%} · {html.escape(result.running)}"), ""
+
+    rows = [widgets.HBox([controls["model"], controls["dataset"]]), logistic_row, tree_row]
+    return assemble(state, controls, rows, picture=_Picture(), css_class="explorer-decision-regions",
+                    label="<decision regions>", status=status, apply=apply)
 
 
 class _Picture:
     """One figure for the explorer's lifetime; artists are made once and only their data change."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.13, top=0.9, wspace=0.2)
         self.region_ax, self.curve_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
         ax = self.region_ax
@@ -394,14 +342,5 @@ class _Picture:
         span = (result.curve_x[0] / 1.5, result.curve_x[-1] * 1.5) if result.model == "logistic regression" else (
             result.curve_x[0] - 0.5, result.curve_x[-1] + 0.5)
         self.curve_ax.set_xlim(span)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step; works with or without a kernel."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                                "text/plain": "<decision regions>"},
-                       "metadata": {}},)

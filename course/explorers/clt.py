@@ -7,16 +7,13 @@ widgets to model fields and draws the result.
 """
 from __future__ import annotations
 
-import base64
-import html
-import io
 import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import assemble, figure_png, new_figure
 
 __all__ = ["Population", "POPULATIONS", "CLTSampler", "CLTResult", "clt_explorer"]
 
@@ -178,41 +175,22 @@ def clt_explorer(population: str = "exponential(1)", sample_size: int = 5, repea
                                      style=style),
         "draw_again": widgets.Button(description="draw new samples", icon="refresh"),
     }
-    for name, widget in controls.items():
-        widget.add_class("explorer-" + name.replace("_", "-"))
-    status = widgets.HTML(description="status")
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
-    picture = _Picture()
 
-    box = widgets.VBox([widgets.HBox([controls["population"], controls["sample_size"]]),
-                        widgets.HBox([controls["repeats"], controls["draw_again"]]), status, output])
-    box.add_class("explorer-clt")
-    box.model, box.controls, box.output, box.status, box.figure = model, controls, output, status, picture.figure
+    def status(result: CLTResult) -> tuple[str, str]:
+        return (f"mean of the means <b>{result.mean_of_means:.4g}</b> (μ = {result.mu:.4g}) · their standard "
+                f"deviation <b>{result.sd_of_means:.4g}</b> (σ/√n = {result.standard_error:.4g})",
+                result.explanation)
 
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            model.population = controls["population"].value
-            model.sample_size = controls["sample_size"].value
-            model.repeats = controls["repeats"].value
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
-        status.value = (f"mean of the means <b>{result.mean_of_means:.4g}</b> (μ = {result.mu:.4g}) · their "
-                        f"standard deviation <b>{result.sd_of_means:.4g}</b> (σ/√n = {result.standard_error:.4g}) · "
-                        f"<i>updated in {total.ms:.0f} ms</i><br>{html.escape(result.explanation)}")
+    rows = [widgets.HBox([controls["population"], controls["sample_size"]]),
+            widgets.HBox([controls["repeats"], controls["draw_again"]])]
+    box = assemble(model, controls, rows, picture=_Picture(), css_class="explorer-clt",
+                   label="<central limit theorem>", status=status, status_description="status")
 
     def draw_again(_button=None) -> None:
         model.seed += 1
-        update()
+        box.update()
 
-    for name in ("population", "sample_size", "repeats"):
-        controls[name].observe(update, names="value")
     controls["draw_again"].on_click(draw_again)
-    update()
     return box
 
 
@@ -220,12 +198,9 @@ class _Picture:
     """One figure for the explorer's lifetime: the population is redrawn when it changes, the rest is updated."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure   # not pyplot: no global figure registry to leak into
         from matplotlib.patches import Rectangle
 
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.88, wspace=0.22)
         self.population_ax, self.means_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
         self.drawn_population: str | None = None
@@ -270,14 +245,5 @@ class _Picture:
         right.set_title(f"means of samples of size n = {result.sample_size}: sd {result.sd_of_means:.3g} "
                         f"vs σ/√n = {result.standard_error:.3g}, skewness {result.skewness_of_means:.2f}",
                         fontsize=9)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step (works with or without a kernel)."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                                "text/plain": "<central limit theorem>"},
-                       "metadata": {}},)

@@ -7,9 +7,7 @@ come from the learner's ``bootstrap_oob`` once it passes its checks.
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -17,13 +15,12 @@ import numpy as np
 from sklearn.datasets import make_moons
 from sklearn.tree import DecisionTreeClassifier
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, guarded, new_figure
 
 __all__ = ["reference_bootstrap_oob", "oob_error_curve", "ForestFit", "ForestPicture", "ForestStudy",
            "forest_explorer"]
 
 EXERCISE_KEY = "week04.bootstrap_oob"
-Validate = Callable[[Callable], tuple[bool, str]]
 MAX_TREES = 200
 LIMITS = ((-1.7, 2.7), (-1.4, 1.9))
 FEATURE_CHOICES = {"random forest (1 random feature per split)": "sqrt", "bagging (both features)": "all"}
@@ -51,11 +48,6 @@ def oob_error_curve(oob: np.ndarray, probabilities: np.ndarray, y: np.ndarray) -
     n_covered = covered.sum(axis=1)
     error = np.where(n_covered > 0, wrong.sum(axis=1) / np.maximum(n_covered, 1), np.nan)
     return error, covered.mean(axis=1)
-
-
-def _check_with_course_exercises(function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes   # lazy: the explorer imports even where the checks cannot run
-    return passes(EXERCISE_KEY, function)
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,7 +87,7 @@ class ForestStudy:
     grid_size: int = 50
     data: tuple = field(default=None)
     _fits: dict = field(default_factory=dict, init=False, repr=False)
-    _checked: tuple | None = field(default=None, init=False, repr=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.data is None:
@@ -106,28 +98,20 @@ class ForestStudy:
 
     def check_function(self) -> tuple[bool, str]:
         """Run the checks once per function, not on every slider move."""
-        if self._checked is None or self._checked[0] is not self.bootstrap_oob:
-            try:
-                ok, message = (self.validate or _check_with_course_exercises)(self.bootstrap_oob)
-            except Exception as error:   # the checks could not run: do not trust the function
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            self._checked = (self.bootstrap_oob, (bool(ok), str(message)))
-        return self._checked[1]
+        return self._checks.verdict(EXERCISE_KEY, self.bootstrap_oob, self.validate)
 
     def _who(self) -> tuple[str, str]:
-        if self.bootstrap_oob is None:
-            return "reference", "bootstrap samples: the reference"
-        ok, message = self.check_function()
-        if ok:
+        function, why = self._checks.usable(EXERCISE_KEY, self.bootstrap_oob, self.validate)
+        if function is not None:
             return "yours", "bootstrap samples: your bootstrap_oob"
-        return "reference", f"bootstrap samples: the reference (your bootstrap_oob does not pass its checks yet: {message})"
+        return "reference", "bootstrap samples: the reference" + (why and f" (your bootstrap_oob {why})")
 
     def forest(self, max_features: str, implementation: str) -> ForestFit:
         """Fit MAX_TREES trees once per setting; every number of trees is then a row of running averages."""
         key = (max_features, implementation)
         if key not in self._fits:
             X_train, y_train, X_test, y_test = self.data
-            draw = self.bootstrap_oob if implementation == "yours" else reference_bootstrap_oob
+            draw = guarded(EXERCISE_KEY, self.bootstrap_oob) if implementation == "yours" else reference_bootstrap_oob
             samples, oob = (np.asarray(part) for part in draw(len(y_train), MAX_TREES, 0))
             points = np.vstack([X_train, X_test, self._grid])
             probabilities = np.empty((MAX_TREES, len(points)))
@@ -149,6 +133,10 @@ class ForestStudy:
         return self._fits[key]
 
     def compute(self) -> ForestPicture:
+        """The picture; a bootstrap_oob that passed its checks but raises here is replaced, saying why."""
+        return self._checks.compute(self._compute)
+
+    def _compute(self) -> ForestPicture:
         implementation, running = self._who()
         fit = self.forest(self.max_features, implementation)
         t = int(np.clip(self.n_trees, 1, MAX_TREES))
@@ -195,42 +183,17 @@ def forest_explorer(bootstrap_oob: Callable | None = None, *, n_trees: int = 25,
         "max_features": widgets.ToggleButtons(options=list(FEATURE_CHOICES.items()), value="sqrt",
                                               style={"button_width": "260px"}),
     }
-    status = widgets.HTML()
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
     panel = widgets.HBox(list(controls.values()))
     panel.add_class("explorer-forest")
-    picture = _Picture()
-    box = widgets.VBox([panel, status, output])
-    box.model, box.controls, box.output, box.status, box.figure = model, controls, output, status, picture.figure
-
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            model.n_trees, model.max_features = controls["n_trees"].value, controls["max_features"].value
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
-        status.value = (f"{html.escape(describe(result))}<br>{html.escape(result.running)} · "
-                        f"<i>updated in {total.ms:.0f} ms</i>")
-
-    for widget in controls.values():
-        widget.observe(update, names="value")
-    update()
-    return box
+    return assemble(model, controls, [panel], picture=_Picture(), css_class=None, label="<forest>",
+                    status=lambda result: (f"{html.escape(describe(result))}<br>{html.escape(result.running)}", ""))
 
 
 class _Picture:
     """One figure for the explorer's lifetime: the regions are redrawn, the curves updated in place."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure   # not pyplot: no global figure registry to leak into
-
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.map_ax, self.error_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1]})
         self.figure.subplots_adjust(left=0.05, right=0.98, bottom=0.13, top=0.9, wspace=0.18)
         self.map_ax.set_xlim(*LIMITS[0])
@@ -271,13 +234,5 @@ class _Picture:
         t = p.n_trees - 1
         self.error_ax.set_title(f"after {p.n_trees} trees: OOB {p.oob_error[t]:.1%}, test {p.test_error[t]:.1%}",
                                 fontsize=10)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step (works with or without a kernel, so tests see it too)."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": "<forest>"},
-                       "metadata": {}},)

@@ -7,25 +7,20 @@ view) only maps widgets to model fields and draws the result.  The model can run
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
-import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, new_figure, quiet
 
 __all__ = ["Surface", "QuadraticBowl", "BananaValley", "SURFACES", "DescentResult", "GradientDescentRun",
            "reference_gradient_descent", "contour_grid", "gradient_descent_explorer"]
 
 ESCAPE_RADIUS = 1e6           # a path that gets this far has diverged; stop drawing it there
 EXERCISE_KEY = "week01.gradient_descent"
-Validate = Callable[[Callable], tuple[bool, str]]   # optimiser -> (passes, why not)
 
 
 # ----------------------------------------------------------------------------- loss surfaces
@@ -145,19 +140,6 @@ def reference_gradient_descent(grad: Callable, x0: np.ndarray, lr: float, n_step
     return path
 
 
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """Overflow is an expected outcome here (that is what divergence looks like), not something to warn about."""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
-
-
-def _check_with_course_exercises(function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes   # lazy: the explorer must import even if the checks cannot
-    return passes(EXERCISE_KEY, function)
-
-
 @dataclass(frozen=True, eq=False)
 class DescentResult:
     """One run, ready to draw: the path stops early (``truncated``) where it overflowed or escaped."""
@@ -186,20 +168,11 @@ class GradientDescentRun:
     start: tuple[float, float] = (-2.5, 1.5)
     optimiser: Callable | None = None
     validate: Validate | None = None
-    _checked: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False, compare=False)
 
     def check_optimiser(self) -> tuple[bool, str]:
         """Run the checks once per optimiser (they take a moment), not on every slider move."""
-        key = (self.optimiser, self.validate)
-        if self._checked is None or self._checked[0] is not key[0] or self._checked[1] is not key[1]:
-            validate = self.validate or _check_with_course_exercises
-            try:
-                with _quiet():
-                    ok, message = validate(self.optimiser)
-            except Exception as error:   # the checks themselves could not run: do not trust the function
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            self._checked = (key[0], key[1], (bool(ok), str(message)))
-        return self._checked[2]
+        return self._checks.verdict(EXERCISE_KEY, self.optimiser, self.validate)
 
     def compute(self) -> DescentResult:
         surface = SURFACES[self.surface]
@@ -207,7 +180,7 @@ class GradientDescentRun:
         x0 = np.array(self.start, dtype=float)
         implementation, running, raw = self._run(surface.grad, x0, lr, n)
         path, truncated = _stop_at_escape(raw)
-        with _quiet():
+        with quiet():
             losses = surface.value(path)
         verdict = _verdict(surface, path, losses, truncated)
         return DescentResult(
@@ -218,18 +191,16 @@ class GradientDescentRun:
 
     def _run(self, grad: Callable, x0: np.ndarray, lr: float, n: int) -> tuple[str, str, np.ndarray]:
         def reference(why: str = "") -> tuple[str, str, np.ndarray]:
-            with _quiet():
+            with quiet():
                 path = reference_gradient_descent(grad, x0, lr, n)
             return "reference", "running: the reference" + (f" ({why})" if why else ""), path
 
-        if self.optimiser is None:
-            return reference()
-        ok, message = self.check_optimiser()
-        if not ok:
-            return reference(f"your gradient_descent does not pass its checks yet: {message}")
+        optimiser, why = self._checks.usable(EXERCISE_KEY, self.optimiser, self.validate)
+        if optimiser is None:
+            return reference(why and f"your gradient_descent {why}")
         try:
-            with _quiet():
-                path = np.asarray(self.optimiser(grad, x0.copy(), lr, n), dtype=float)
+            with quiet():
+                path = np.asarray(optimiser(grad, x0.copy(), lr, n), dtype=float)
         except Exception as error:
             return reference(f"your gradient_descent raised {type(error).__name__}: {error}")
         if path.shape != (n + 1, 2) or not np.array_equal(path[0], x0):
@@ -239,7 +210,7 @@ class GradientDescentRun:
 
 
 def _stop_at_escape(path: np.ndarray) -> tuple[np.ndarray, bool]:
-    with _quiet():
+    with quiet():
         bad = ~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > ESCAPE_RADIUS)
     if not bad.any():
         return path, False
@@ -249,7 +220,7 @@ def _stop_at_escape(path: np.ndarray) -> tuple[np.ndarray, bool]:
 
 def _steepest_direction(surface: Surface, points: np.ndarray) -> np.ndarray:
     """Unit eigenvector of the largest Hessian eigenvalue at each point, shape (k, 2)."""
-    with _quiet():
+    with quiet():
         _, vectors = np.linalg.eigh(surface.hessian(points))
     return vectors[..., :, -1]
 
@@ -336,49 +307,27 @@ def gradient_descent_explorer(gradient_descent: Callable | None = None, *, surfa
         "start_x": widgets.FloatSlider(value=start[0], min=-3.0, max=3.0, step=0.1, description="start x"),
         "start_y": widgets.FloatSlider(value=start[1], min=-3.0, max=3.0, step=0.1, description="start y"),
     }
-    for name, widget in controls.items():
-        widget.add_class("explorer-" + name.replace("_", "-"))   # explorer-learning-rate, explorer-start-x, ...
     controls["learning_rate"].add_class("explorer-lr")
-    status = widgets.HTML(description="status")
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
-    picture = _Picture()
 
-    box = widgets.VBox([widgets.HBox([controls["surface"], controls["learning_rate"], controls["steps"]]),
-                        widgets.HBox([controls["start_x"], controls["start_y"]]), status, output])
-    box.add_class("explorer-gradient-descent")
-    box.model, box.controls, box.output, box.status, box.figure = model, controls, output, status, picture.figure
+    def apply() -> None:
+        model.surface = controls["surface"].value
+        model.learning_rate = controls["learning_rate"].value
+        model.steps = controls["steps"].value
+        model.start = (controls["start_x"].value, controls["start_y"].value)
 
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            model.surface = controls["surface"].value
-            model.learning_rate = controls["learning_rate"].value
-            model.steps = controls["steps"].value
-            model.start = (controls["start_x"].value, controls["start_y"].value)
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
-        status.value = (f"<b>{result.verdict}</b> · {html.escape(result.running)} · "
-                        f"<i>updated in {total.ms:.0f} ms</i><br>{html.escape(result.explanation)}")
-
-    for widget in controls.values():
-        widget.observe(update, names="value")
-    update()
-    return box
+    rows = [widgets.HBox([controls["surface"], controls["learning_rate"], controls["steps"]]),
+            widgets.HBox([controls["start_x"], controls["start_y"]])]
+    return assemble(model, controls, rows, picture=_Picture(), css_class="explorer-gradient-descent",
+                    label="<gradient descent>", apply=apply, status_description="status",
+                    status=lambda result: (f"<b>{result.verdict}</b> · {html.escape(result.running)}",
+                                           result.explanation))
 
 
 class _Picture:
     """One figure for the explorer's lifetime; contours are redrawn only when the surface changes."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure   # not pyplot: no global figure registry to leak into
-
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.9, wspace=0.25)
         self.surface_ax, self.loss_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
         ax = self.surface_ax
@@ -417,17 +366,5 @@ class _Picture:
         colour = {"converges": "C2", "oscillates": "C1", "diverges": "C3"}[result.verdict]
         stopped = " (stopped: escaped)" if result.truncated else ""
         self.loss_ax.set_title(f"loss per step: {result.verdict}{stopped}", fontsize=10, color=colour)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step (the same as ``clear_output(wait=True)`` + ``display``).
-
-    Setting ``outputs`` works with or without a kernel, so tests and the bench see exactly what a learner sees.
-    """
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                                "text/plain": "<gradient descent>"},
-                       "metadata": {}},)

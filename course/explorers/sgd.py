@@ -8,25 +8,20 @@ It runs the learner's ``minibatch_sgd`` once it passes its checks, and the refer
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
-import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, new_figure, quiet
 
 __all__ = ["line_data", "reference_minibatch_sgd", "SGDRun", "SGDResult", "BATCH_SIZES", "sgd_explorer"]
 
 EXERCISE_KEY = "week02.minibatch_sgd"
 ESCAPE_RADIUS = 1e6           # a path that gets this far has diverged; stop drawing it there
 BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100)
-Validate = Callable[[Callable], tuple[bool, str]]   # function -> (passes, why not)
 
 
 @lru_cache(maxsize=None)
@@ -80,19 +75,6 @@ def contour_grid(resolution: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndar
     return B, W, Z, limits
 
 
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """Overflow is an expected outcome here (that is what divergence looks like), not something to warn about."""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
-
-
-def _check_with_course_exercises(function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes   # lazy: the explorer must import even if the checks cannot
-    return passes(EXERCISE_KEY, function)
-
-
 @dataclass(frozen=True, eq=False)
 class SGDResult:
     batch_size: int
@@ -124,20 +106,11 @@ class SGDRun:
     seed: int = 0
     optimiser: Callable | None = None
     validate: Validate | None = None
-    _checked: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False, compare=False)
 
     def check_optimiser(self) -> tuple[bool, str]:
         """Run the checks once per optimiser (they take a moment), not on every slider move."""
-        key = (self.optimiser, self.validate)
-        if self._checked is None or self._checked[0] is not key[0] or self._checked[1] is not key[1]:
-            validate = self.validate or _check_with_course_exercises
-            try:
-                with _quiet():
-                    ok, message = validate(self.optimiser)
-            except Exception as error:   # the checks could not run: do not trust the function
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            self._checked = (key[0], key[1], (bool(ok), str(message)))
-        return self._checked[2]
+        return self._checks.verdict(EXERCISE_KEY, self.optimiser, self.validate)
 
     def compute(self) -> SGDResult:
         X, y = line_data()
@@ -146,7 +119,7 @@ class SGDRun:
         per_epoch = -(-len(y) // batch)
         implementation, running, raw = self._run(X, y, lr, epochs, batch, decay, per_epoch)
         path, escaped = _stop_at_escape(raw)
-        with _quiet():
+        with quiet():
             full = _stop_at_escape(reference_minibatch_sgd(X, y, lr, epochs, len(y), decay))[0]
             excess = _excess_loss(path, X, y, lowest)
             full_excess = _excess_loss(full, X, y, lowest)
@@ -160,18 +133,16 @@ class SGDRun:
 
     def _run(self, X, y, lr, epochs, batch, decay, per_epoch) -> tuple[str, str, np.ndarray]:
         def reference(why: str = "") -> tuple[str, str, np.ndarray]:
-            with _quiet():
+            with quiet():
                 path = reference_minibatch_sgd(X, y, lr, epochs, batch, decay, self.seed)
             return "reference", "running: the reference" + (f" ({why})" if why else ""), path
 
-        if self.optimiser is None:
-            return reference()
-        ok, message = self.check_optimiser()
-        if not ok:
-            return reference(f"your minibatch_sgd does not pass its checks yet: {message}")
+        optimiser, why = self._checks.usable(EXERCISE_KEY, self.optimiser, self.validate)
+        if optimiser is None:
+            return reference(why and f"your minibatch_sgd {why}")
         try:
-            with _quiet():
-                path = np.asarray(self.optimiser(X.copy(), y.copy(), lr, epochs, batch, decay, self.seed), dtype=float)
+            with quiet():
+                path = np.asarray(optimiser(X.copy(), y.copy(), lr, epochs, batch, decay, self.seed), dtype=float)
         except Exception as error:
             return reference(f"your minibatch_sgd raised {type(error).__name__}: {error}")
         if path.shape != (epochs * per_epoch + 1, 2):
@@ -181,7 +152,7 @@ class SGDRun:
 
 
 def _stop_at_escape(path: np.ndarray) -> tuple[np.ndarray, bool]:
-    with _quiet():
+    with quiet():
         bad = ~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > ESCAPE_RADIUS)
     if not bad.any():
         return path, False
@@ -248,40 +219,20 @@ def sgd_explorer(minibatch_sgd: Callable | None = None, *, batch_size: int = 10,
         "epochs": widgets.IntSlider(value=epochs, min=1, max=30, description="epochs", style=style),
         "reshuffle": widgets.Button(description="reshuffle (new seed)", icon="random"),
     }
-    for name, widget in controls.items():
-        widget.add_class("explorer-" + name.replace("_", "-"))
-    status = widgets.HTML(description="status")
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
-    picture = _Picture()
-
-    box = widgets.VBox([widgets.HBox([controls["batch_size"], controls["learning_rate"]]),
-                        widgets.HBox([controls["decay"], controls["epochs"], controls["reshuffle"]]), status, output])
-    box.add_class("explorer-sgd")
-    box.model, box.controls, box.output, box.status, box.figure = model, controls, output, status, picture.figure
-
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            for name in ("batch_size", "learning_rate", "decay", "epochs"):
-                setattr(model, name, controls[name].value)
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
+    def status(result: SGDResult) -> tuple[str, str]:
         verdict = "<b>diverged</b>" if result.diverged else f"final excess MSE <b>{result.excess_loss[-1]:.2g}</b>"
-        status.value = (f"{verdict} · {html.escape(result.running)} · <i>updated in {total.ms:.0f} ms</i><br>"
-                        f"{html.escape(result.explanation)}")
+        return f"{verdict} · {html.escape(result.running)}", result.explanation
+
+    rows = [widgets.HBox([controls["batch_size"], controls["learning_rate"]]),
+            widgets.HBox([controls["decay"], controls["epochs"], controls["reshuffle"]])]
+    box = assemble(model, controls, rows, picture=_Picture(), css_class="explorer-sgd", label="<mini-batch SGD>",
+                   status=status, status_description="status")
 
     def reshuffle(_button=None) -> None:
         model.seed += 1
-        update()
+        box.update()
 
-    for name in ("batch_size", "learning_rate", "decay", "epochs"):
-        controls[name].observe(update, names="value")
     controls["reshuffle"].on_click(reshuffle)
-    update()
     return box
 
 
@@ -289,12 +240,9 @@ class _Picture:
     """One figure for the explorer's lifetime; the contours are drawn once, the paths and curves replaced."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure   # not pyplot: no global figure registry to leak into
         from matplotlib.ticker import LogLocator, NullLocator
 
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
         self.path_ax, self.loss_ax = self.figure.subplots(1, 2)
         B, W, Z, limits = contour_grid()
@@ -346,14 +294,5 @@ class _Picture:
         title = ("diverged" if result.diverged else
                  f"after {result.epochs} epochs: {result.excess_loss[-1]:.2g} above the minimum")
         self.loss_ax.set_title(title, fontsize=10, color="C3" if result.diverged else "black")
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step (works with or without a kernel)."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                                "text/plain": "<mini-batch SGD>"},
-                       "metadata": {}},)

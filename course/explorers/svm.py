@@ -7,9 +7,7 @@ learner's ``rbf_kernel_matrix`` (through ``SVC(kernel="precomputed")``) once it 
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -17,12 +15,11 @@ import numpy as np
 from sklearn.datasets import make_moons
 from sklearn.svm import SVC
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, guarded, new_figure
 
 __all__ = ["moons", "SVMPicture", "SVMStudy", "svm_explorer"]
 
 EXERCISE_KEY = "week04.rbf_kernel_matrix"
-Validate = Callable[[Callable], tuple[bool, str]]
 LIMITS = ((-1.6, 2.6), (-1.3, 1.8))
 
 
@@ -30,11 +27,6 @@ def moons(n_train: int = 100, n_test: int = 300, noise: float = 0.3, seed: int =
     """Two interleaving half circles: (X_train, y_train, X_test, y_test), labels 0/1."""
     X, y = make_moons(n_samples=n_train + n_test, noise=noise, random_state=seed)
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
-
-
-def _check_with_course_exercises(function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes   # lazy: the explorer imports even where the checks cannot run
-    return passes(EXERCISE_KEY, function)
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +57,7 @@ class SVMStudy:
     validate: Validate | None = None
     grid_size: int = 60
     data: tuple = field(default_factory=moons)
-    _checked: tuple | None = field(default=None, init=False, repr=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False)
 
     def __post_init__(self) -> None:
         axes = [np.linspace(low, high, self.grid_size) for low, high in LIMITS]
@@ -74,29 +66,24 @@ class SVMStudy:
 
     def check_kernel(self) -> tuple[bool, str]:
         """Run the checks once per function, not on every slider move."""
-        if self._checked is None or self._checked[0] is not self.rbf_kernel_matrix:
-            try:
-                ok, message = (self.validate or _check_with_course_exercises)(self.rbf_kernel_matrix)
-            except Exception as error:   # the checks could not run: do not trust the function
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            self._checked = (self.rbf_kernel_matrix, (bool(ok), str(message)))
-        return self._checked[1]
+        return self._checks.verdict(EXERCISE_KEY, self.rbf_kernel_matrix, self.validate)
 
     def compute(self) -> SVMPicture:
+        """The picture; a kernel that passed its checks but raises on these data is replaced, saying why."""
+        return self._checks.compute(self._compute)
+
+    def _compute(self) -> SVMPicture:
         X_train, y_train, X_test, y_test = self.data
         C, gamma = float(self.C), float(self.gamma)
-        implementation, running = "reference", "kernel: scikit-learn's RBF"
-        if self.rbf_kernel_matrix is not None:
-            ok, message = self.check_kernel()
-            if ok:
-                implementation, running = "yours", "kernel: your rbf_kernel_matrix"
-            else:
-                running += f" (your rbf_kernel_matrix does not pass its checks yet: {message})"
-        if implementation == "yours":
-            kernel = self.rbf_kernel_matrix
+        kernel, why = self._checks.usable(EXERCISE_KEY, self.rbf_kernel_matrix, self.validate)
+        if kernel is not None:
+            implementation, running = "yours", "kernel: your rbf_kernel_matrix"
+            kernel = guarded(EXERCISE_KEY, kernel)
             svc = SVC(C=C, kernel="precomputed").fit(kernel(X_train, X_train, gamma), y_train)
             scores = svc.decision_function(kernel(np.vstack([self._grid, X_train, X_test]), X_train, gamma))
         else:
+            implementation = "reference"
+            running = "kernel: scikit-learn's RBF" + (why and f" (your rbf_kernel_matrix {why})")
             svc = SVC(C=C, gamma=gamma).fit(X_train, y_train)
             scores = svc.decision_function(np.vstack([self._grid, X_train, X_test]))
         n_grid, n_train = len(self._grid), len(X_train)
@@ -145,42 +132,17 @@ def svm_explorer(rbf_kernel_matrix: Callable | None = None, *, C: float = 1.0, g
         "gamma": widgets.FloatLogSlider(value=gamma, base=10, min=-2, max=2, step=0.25, description="gamma",
                                         continuous_update=False),
     }
-    status = widgets.HTML()
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
     panel = widgets.HBox(list(controls.values()))
     panel.add_class("explorer-svm")
-    picture = _Picture()
-    box = widgets.VBox([panel, status, output])
-    box.model, box.controls, box.output, box.status, box.figure = model, controls, output, status, picture.figure
-
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            model.C, model.gamma = controls["C"].value, controls["gamma"].value
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
-        status.value = (f"{html.escape(describe(result))}<br>{html.escape(result.running)} · "
-                        f"<i>updated in {total.ms:.0f} ms</i>")
-
-    for widget in controls.values():
-        widget.observe(update, names="value")
-    update()
-    return box
+    return assemble(model, controls, [panel], picture=_Picture(), css_class=None, label="<svm>",
+                    status=lambda result: (f"{html.escape(describe(result))}<br>{html.escape(result.running)}", ""))
 
 
 class _Picture:
     """One figure for the explorer's lifetime; only the contours and the support-vector rings change."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure   # not pyplot: no global figure registry to leak into
-
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.ax = self.figure.add_subplot()
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.08, top=0.9)
         self.ax.set_xlim(*LIMITS[0])
@@ -212,13 +174,5 @@ class _Picture:
         self.drawn = [filled, lines, rings]
         ax.set_title(f"RBF SVM: C = {p.C:.3g}, gamma = {p.gamma:.3g} · {len(p.support)} support vectors · "
                      f"train {p.train_accuracy:.0%} / test {p.test_accuracy:.0%}", fontsize=9)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step (works with or without a kernel, so tests see it too)."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": "<svm>"},
-                       "metadata": {}},)

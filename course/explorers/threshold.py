@@ -8,15 +8,13 @@ controls), and for a threshold computes the confusion matrix, the metrics and bo
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import KeyedValidate, LearnerChecks, assemble, figure_png, guarded, new_figure
 
 __all__ = ["roc_points", "ThresholdPicture", "ThresholdStudy", "threshold_explorer"]
 
@@ -49,28 +47,6 @@ def _sklearn_auc(y_true: np.ndarray, scores: np.ndarray) -> float:
     return float(roc_auc_score(y_true, scores))
 
 
-def _check_with_course_exercises(key: str, function: Callable) -> tuple[bool, str]:
-    from course.exercises import passes
-    return passes(key, function)
-
-
-class _LearnerFailed(Exception):
-    """A learner's function passed its checks but raised on the explorer's data."""
-
-    def __init__(self, key: str, function: Callable, error: Exception) -> None:
-        super().__init__(key)
-        self.key, self.function, self.error = key, function, f"{type(error).__name__} here: {error}"
-
-
-def _guarded(key: str, function: Callable) -> Callable:
-    def call(*args):
-        try:
-            return function(*args)
-        except Exception as error:
-            raise _LearnerFailed(key, function, error) from error
-    return call
-
-
 @dataclass(frozen=True, eq=False)
 class ThresholdPicture:
     """What one update draws."""
@@ -100,7 +76,7 @@ class ThresholdStudy:
     n: int = 1000
     seed: int = 0
     _noise: np.ndarray = field(default=None, init=False, repr=False)
-    _verdicts: dict = field(default_factory=dict, init=False, repr=False)
+    _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False)
     _curves: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -112,50 +88,40 @@ class ThresholdStudy:
         z = self._noise + np.where(y_true == 1, self.separation / 2, -self.separation / 2)
         return y_true, 1.0 / (1.0 + np.exp(-z))
 
-    def _learners(self, key: str, function: Callable | None) -> Callable | None:
-        if function is None:
-            return None
-        if self._verdicts.get(key, (None,))[0] is not function:
-            try:
-                ok, message = (self.validate or _check_with_course_exercises)(key, function)
-            except Exception as error:
-                ok, message = False, f"its checks could not run ({type(error).__name__}: {error})"
-            self._verdicts[key] = (function, bool(ok), f"yours does not pass its checks yet: {message}")
-        return _guarded(key, function) if self._verdicts[key][1] else None
+    def _usable(self, key: str, function: Callable | None) -> tuple[Callable | None, str]:
+        """The learner's function if it passes its checks (checked once), else None and why not."""
+        validate = None if self.validate is None else KeyedValidate(self.validate, key)
+        return self._checks.usable(key, function, validate)
 
     def running(self) -> str:
         parts = []
         for key, function in (("week03.classification_metrics", self.classification_metrics),
                               ("week03.roc_auc", self.roc_auc)):
             name = key.split(".")[1]
-            if self._learners(key, function) is not None:
+            usable, why = self._usable(key, function)
+            if usable is not None:
                 parts.append(f"your {name}")
-            elif function is None:
-                parts.append(f"scikit-learn's {name}")
             else:
-                parts.append(f"scikit-learn's {name} ({self._verdicts[key][2]})")
+                parts.append(f"scikit-learn's {name}" + (why and f" (yours {why})"))
         return "running: " + "; ".join(parts)
 
     def compute(self) -> ThresholdPicture:
         """The picture for the current settings; a learner's function that fails here is replaced, saying why."""
-        try:
-            return self._compute()
-        except _LearnerFailed as failure:
-            self._verdicts[failure.key] = (failure.function, False, f"yours raised {failure.error}")
-            self._curves.clear()
-            return self._compute()
+        return self._checks.compute(self._compute)
 
     def _compute(self) -> ThresholdPicture:
         y_true, scores = self.data()
         y_pred = (scores >= self.threshold).astype(np.int64)
         tp, fp = int(np.sum((y_pred == 1) & (y_true == 1))), int(np.sum((y_pred == 1) & (y_true == 0)))
         fn, tn = int(np.sum((y_pred == 0) & (y_true == 1))), int(np.sum((y_pred == 0) & (y_true == 0)))
-        metrics = (self._learners("week03.classification_metrics", self.classification_metrics)
-                   or _sklearn_metrics)(y_true, y_pred)
-        key = (self.separation, self.positive_share)
+        classification_metrics, _ = self._usable("week03.classification_metrics", self.classification_metrics)
+        metrics = (_sklearn_metrics if classification_metrics is None
+                   else guarded("week03.classification_metrics", classification_metrics))(y_true, y_pred)
+        roc_auc, _ = self._usable("week03.roc_auc", self.roc_auc)
+        key = (self.separation, self.positive_share, roc_auc)
         if key not in self._curves:   # the curves do not depend on the threshold: computed once per data set
             fpr, tpr, thresholds = roc_points(y_true, scores)
-            auc = float((self._learners("week03.roc_auc", self.roc_auc) or _sklearn_auc)(y_true, scores))
+            auc = float((_sklearn_auc if roc_auc is None else guarded("week03.roc_auc", roc_auc))(y_true, scores))
             n_positive, n_negative = y_true.sum(), len(y_true) - y_true.sum()
             predicted_positive = fpr * n_negative + tpr * n_positive
             precision = np.divide(tpr * n_positive, predicted_positive, out=np.ones_like(tpr),
@@ -193,48 +159,22 @@ def threshold_explorer(classification_metrics: Callable | None = None, roc_auc: 
         "positive_share": widgets.FloatSlider(value=model.positive_share, min=0.02, max=0.5, step=0.02,
                                               description="share of positives", style=style),
     }
-    for name, widget in controls.items():
-        widget.add_class("explorer-" + name.replace("_", "-"))
-    status = widgets.HTML()
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
-    picture = _Picture()
-    box = widgets.VBox([widgets.HBox(list(controls.values())), status, output])
-    box.add_class("explorer-threshold")
-    box.model, box.controls, box.output, box.status = model, controls, output, status
-
-    def update(_change=None) -> None:
-        with stopwatch() as total:
-            for name, widget in controls.items():
-                setattr(model, name, widget.value)
-            with stopwatch() as compute:
-                result = model.compute()
-            _show_png(output, picture.draw(result))
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
+    def status(result: ThresholdPicture) -> tuple[str, str]:
         m = result.metrics
-        status.value = (f"threshold {result.threshold:.2f}: accuracy {m['accuracy']:.3f}, precision "
-                        f"{m['precision']:.3f}, recall {m['recall']:.3f}, F1 {m['f1']:.3f}, false positive rate "
-                        f"{result.false_positive_rate:.3f}; ROC-AUC {result.auc:.3f} (the same at every "
-                        "threshold) · "
-                        f"{html.escape(result.running)} · <i>updated in {total.ms:.0f} ms</i>")
+        return (f"threshold {result.threshold:.2f}: accuracy {m['accuracy']:.3f}, precision {m['precision']:.3f}, "
+                f"recall {m['recall']:.3f}, F1 {m['f1']:.3f}, false positive rate "
+                f"{result.false_positive_rate:.3f}; ROC-AUC {result.auc:.3f} (the same at every threshold) · "
+                f"{html.escape(result.running)}"), ""
 
-    for widget in controls.values():
-        widget.observe(update, names="value")
-    update()
-    return box
+    return assemble(model, controls, [widgets.HBox(list(controls.values()))], picture=_Picture(),
+                    css_class="explorer-threshold", label="<threshold>", status=status)
 
 
 class _Picture:
     """One figure for the explorer's lifetime; artists are made once and only their data change."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.15, top=0.88, wspace=0.3)
         histogram, matrix, roc, pr = self.axes = self.figure.subplots(1, 4, gridspec_kw={"width_ratios":
                                                                                         [1.4, 0.8, 1, 1]})
@@ -294,13 +234,5 @@ class _Picture:
         self.pr_line.set_data(result.pr_recall, result.pr_precision)
         self.base_rate.set_ydata([result.y_true.mean()] * 2)
         self.pr_point.set_data([result.metrics["recall"]], [result.metrics["precision"]])
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step; works with or without a kernel."""
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": "<threshold>"},
-                       "metadata": {}},)

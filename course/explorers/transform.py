@@ -6,14 +6,12 @@ only turns sliders into model fields and the model's ``TransformView`` into a pi
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
-from course.explorers.timing import stopwatch
+from course.explorers.view import assemble, figure_png, new_figure
 
 __all__ = ["MatrixTransform", "TransformView", "PRESETS", "transform_explorer"]
 
@@ -163,45 +161,31 @@ def transform_explorer(a: float = 1.0, b: float = 0.0, c: float = 0.0, d: float 
                                          description=name, readout_format=".2f",
                                          continuous_update=True)
                for name in "abcd"}
-    for name, slider in sliders.items():
-        slider.add_class(f"explorer-{name}")
+    for slider in sliders.values():
         slider.add_class("explorer-matrix-entry")
     preset = widgets.Dropdown(options=["custom", *PRESETS], value="custom", description="preset")
-    preset.add_class("explorer-preset")
-    status = widgets.HTML(description="status")
-    status.add_class("explorer-status")
-    output = widgets.Output()
-    output.add_class("explorer-output")
-    picture = _Picture()
-
     matrix_grid = widgets.VBox([widgets.HBox([sliders["a"], sliders["b"]]),
                                 widgets.HBox([sliders["c"], sliders["d"]])])
-    box = widgets.VBox([preset, matrix_grid, status, output])
-    box.add_class("explorer-transform")
-    box.model, box.output, box.status, box.figure = model, output, status, picture.figure
-    box.controls = {**sliders, "preset": preset}
     applying_preset = False
 
-    def update(_change=None) -> None:
+    def values() -> tuple[float, ...]:
+        return tuple(sliders[name].value for name in "abcd")
+
+    def status(result: TransformView) -> tuple[str, str]:
+        eigen = ", ".join(f"{v:.2f}" for v in result.eigenvalues) or "complex"
+        return (f"{html.escape(result.description)} · eigenvalues: {eigen}"
+                f"{' · ' + html.escape(result.note) if result.note else ''}"), ""
+
+    box = assemble(model, {**sliders, "preset": preset}, [preset, matrix_grid], picture=_Picture(),
+                   css_class="explorer-transform", status=status, label="<matrix transformation>",
+                   apply=lambda: model.set(*values()), observe=(), status_description="status")
+
+    def on_slider(_change) -> None:
         if applying_preset:           # a preset moves four sliders: draw once, not four times
             return
-        with stopwatch() as total:
-            model.set(*(sliders[name].value for name in "abcd"))
-            with stopwatch() as compute:
-                result = model.compute()
-            png = picture.draw(result)
-            _show_png(output, png)
-        box.result = result
-        box.last_update = {"compute_ms": compute.ms, "render_ms": total.ms - compute.ms, "total_ms": total.ms}
-        eigen = ", ".join(f"{v:.2f}" for v in result.eigenvalues) or "complex"
-        status.value = (f"{html.escape(result.description)} · eigenvalues: {eigen}"
-                        f"{' · ' + html.escape(result.note) if result.note else ''}"
-                        f" · <i>updated in {total.ms:.0f} ms</i>")
-
-    def on_slider(change) -> None:
-        if not applying_preset and preset.value != "custom" and PRESETS[preset.value] != _values():
+        if preset.value != "custom" and PRESETS[preset.value] != values():
             preset.value = "custom"   # the matrix no longer is the preset's
-        update(change)
+        box.update()
 
     def on_preset(change) -> None:
         nonlocal applying_preset
@@ -213,15 +197,11 @@ def transform_explorer(a: float = 1.0, b: float = 0.0, c: float = 0.0, d: float 
                 sliders[name].value = value
         finally:
             applying_preset = False
-        update()
-
-    def _values() -> tuple[float, ...]:
-        return tuple(sliders[name].value for name in "abcd")
+        box.update()
 
     for slider in sliders.values():
         slider.observe(on_slider, names="value")
     preset.observe(on_preset, names="value")
-    update()
     return box
 
 
@@ -229,12 +209,9 @@ class _Picture:
     """One figure for the explorer's lifetime: the static parts are drawn once, the rest is replaced."""
 
     def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.collections import LineCollection
-        from matplotlib.figure import Figure   # not pyplot: no global figure registry to leak into
 
-        self.figure = Figure(figsize=FIGURE_INCHES, dpi=FIGURE_DPI)
-        FigureCanvasAgg(self.figure)
+        self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
         # fixed margins: a layout engine would draw the figure twice per update
         self.figure.subplots_adjust(left=0.09, right=0.97, bottom=0.15, top=0.93)
         ax = self.ax = self.figure.add_subplot()
@@ -277,17 +254,5 @@ class _Picture:
                     label, xy=tuple(np.clip(tip, -LIMIT * 0.9, LIMIT * 0.9)), xytext=offset,
                     textcoords="offset points", color=colour, fontsize=9))
         self.ax.set_title(view.description, fontsize=10)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
-
-def _show_png(output, png: bytes) -> None:
-    """Replace what the Output shows in one step (the same as ``clear_output(wait=True)`` + ``display``).
-
-    Setting ``outputs`` works with or without a kernel, so tests and the bench see exactly what a learner sees.
-    """
-    output.outputs = ({"output_type": "display_data",
-                       "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                                "text/plain": "<matrix transformation>"},
-                       "metadata": {}},)
