@@ -90,7 +90,8 @@ def _child(sock: socket.socket, own_pids: bool) -> None:
         channel.send(sock, {"confined": False, "error": f"{type(error).__name__}: {error}"})
         return
     os.environ.clear()
-    os.environ.update({"HOME": os.getcwd(), "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", **SINGLE_THREAD})
+    os.environ.update({"HOME": os.getcwd(), "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", "COURSE_HEADLESS": "1",
+                       **SINGLE_THREAD})
     if own_pids:
         report.applied.append("processes: own PID namespace (everything it starts dies with it)")
     else:

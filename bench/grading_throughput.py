@@ -90,9 +90,10 @@ for _ in range({repeats}):
 print(json.dumps(min(times)))
 """
     path = course / "submitted" / "student000" / week / f"{week}.ipynb"
+    # The same settings as in a sandbox: one thread, no display, explorers not drawn (COURSE_HEADLESS).
     result = subprocess.run([sys.executable, "-c", code, str(path)], env={**_env(), "MPLBACKEND": "Agg",
-                            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}, capture_output=True, text=True,
-                            cwd=course)
+                            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "COURSE_HEADLESS": "1"},
+                            capture_output=True, text=True, cwd=course)
     if result.returncode != 0:
         raise SystemExit(result.stderr[-2000:])
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -352,3 +352,13 @@ def test_stopwatch_reports_milliseconds():
         sum(range(1000))
     frozen = watch.ms
     assert 0 <= frozen < 1000 and watch.ms == frozen
+
+
+def test_explorers_do_not_draw_in_headless_runs(monkeypatch):
+    """The grader runs lesson cells with COURSE_HEADLESS=1: explorers are built but not computed or drawn."""
+    from course.explorers import gradient_descent_explorer, transform_explorer
+    monkeypatch.setenv("COURSE_HEADLESS", "1")
+    for box in (transform_explorer(), gradient_descent_explorer()):
+        assert box.result is None and not box.output.outputs and "headless" in box.status.value
+        box.update()
+        assert box.result is not None and box.output.outputs
