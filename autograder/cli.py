@@ -24,7 +24,7 @@ Instructor tools for the course. Run them at the course root (the folder with nb
   autograder report week01         the class table, a PNG and the most common failures: reports/week01/
 
 Typical term: build -> nbgrader release_assignment -> nbgrader collect (or zip_collect) -> autograder grade
--> nbgrader formgrader (written answers) -> nbgrader generate_feedback -> nbgrader export.
+-> Formgrader in JupyterLab (written answers) -> autograder feedback / report -> nbgrader export.
 """
 
 

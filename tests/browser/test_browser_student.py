@@ -1,0 +1,99 @@
+"""A student's session in JupyterLab: the landing page, week 01 run top to bottom, an explorer, an exercise."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from autograder.notebooks import filled_in, read_text_notebook
+from .jupyterlab_driver import LOAD, Lab, open_path
+
+pytestmark = pytest.mark.browser
+
+WRONG_SOFTMAX = '''def softmax(z):
+    shifted = np.exp(z - z.max())
+    return shifted / shifted.sum()
+'''
+RIGHT_SOFTMAX = '''def softmax(z):
+    shifted = np.exp(z - z.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+'''
+
+
+@pytest.fixture(scope="module")
+def solved_week01(lab: Lab) -> str:
+    """Week 01's student notebook with every answer written in, as a student who finished it has it."""
+    release = lab.root / "release" / "week01" / "week01.ipynb"
+    solved = filled_in(nbformat.read(release, as_version=4),
+                       read_text_notebook(lab.root / "source" / "week01" / "week01.py"))
+    path = release.with_name("week01_finished.ipynb")
+    nbformat.write(solved, path)
+    return str(path.relative_to(lab.root))
+
+
+def test_landing_page_opens_and_runs(page, lab, workspace):
+    notebook = open_path(page, lab, "START_HERE.ipynb", workspace)
+    heading = notebook.panel.locator(".jp-MarkdownOutput h1").first
+    assert "Machine learning" in heading.inner_text()
+    link = notebook.panel.locator(".jp-MarkdownOutput a[href*='release/week01/week01.ipynb']").first
+    link.wait_for(timeout=LOAD)
+    notebook.run_all()
+    assert notebook.error_outputs() == []
+    assert "course package installed" in "\n".join(notebook.panel.locator(".jp-OutputArea-output").all_text_contents())
+
+
+def test_finished_week01_runs_without_errors_and_its_explorer_redraws(page, lab, solved_week01, workspace):
+    notebook = open_path(page, lab, solved_week01, workspace)
+    notebook.run_all()
+    assert notebook.error_outputs() == [], notebook.error_outputs()[:1]
+    counts = notebook.execution_counts()
+    assert counts and all(re.fullmatch(r"\[\d+\]:", count) for count in counts), counts  # every code cell ran
+
+    explorer = notebook.panel.locator(".explorer-transform").first
+    explorer.scroll_into_view_if_needed()
+    figure = explorer.locator(".explorer-output img").first
+    figure.wait_for(timeout=LOAD)
+    before = figure.get_attribute("src")
+    status_before = explorer.locator(".explorer-status").first.inner_text()
+
+    handle = explorer.locator(".explorer-a [role=slider]").first     # the slider for the matrix entry a
+    value_before = float(handle.get_attribute("aria-valuenow"))
+    handle.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        """([element, before]) => { const img = element.querySelector('.explorer-output img');
+                                     return img && img.getAttribute('src') !== before; }""",
+        arg=[explorer.element_handle(), before], timeout=30_000)
+    assert float(handle.get_attribute("aria-valuenow")) > value_before
+    assert explorer.locator(".explorer-output img").first.get_attribute("src") != before
+    assert explorer.locator(".explorer-status").first.inner_text() != status_before
+
+
+def test_a_student_fills_in_an_exercise_and_reads_the_checks_verdict(page, lab, workspace):
+    notebook = open_path(page, lab, "release/week01/week01.ipynb", workspace)
+    notebook.run_all()  # stops at the first exercise, whose function is still a stub
+    errors = notebook.error_outputs()
+    assert len(errors) == 1 and "NotImplementedError" in errors[0], errors
+    first_test = notebook.code_cell("expect_close(numerical_gradient(")
+    assert "NotImplementedError" in notebook.outputs_text(first_test)
+
+    answer = notebook.code_cell("def softmax(z):")
+    check_cell = notebook.code_cell(re.compile(r'^\s*check\("week01\.softmax", softmax\);?\s*$'))
+
+    notebook.replace_source(answer, WRONG_SOFTMAX)
+    notebook.run_cell(answer)
+    notebook.run_cell(check_cell)
+    verdict = notebook.outputs_text(check_cell)
+    assert "✗ softmax" in verdict and "not normalised" in verdict, verdict
+
+    notebook.replace_source(answer, RIGHT_SOFTMAX)
+    notebook.run_cell(answer)
+    notebook.run_cell(check_cell)
+    verdict = notebook.outputs_text(check_cell)
+    assert re.search(r"✓ softmax: all \d+ random checks passed", verdict), verdict
+
+    public = notebook.code_cell("expect_close(softmax(")
+    notebook.run_cell(public)
+    assert "✓ public checks passed" in notebook.outputs_text(public)
