@@ -13,8 +13,6 @@ import hashlib
 import json
 import os
 import secrets
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +24,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests
 
 from autograder.grading import Job, Result
+from autograder.scratch import generate_assignment
 from autograder.sandbox import Limits
 
 LEDGER = ".autograder.json"
@@ -114,14 +113,7 @@ def register_assignment(root: Path, assignment: str, url: str) -> None:
     Runs in a scratch copy so that the instructor's release/ is left as `autograder build` made it.
     """
     with tempfile.TemporaryDirectory(prefix="autograder-register-") as scratch:
-        shutil.copy2(root / "nbgrader_config.py", scratch)
-        shutil.copytree(root / "source" / assignment, Path(scratch) / "source" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-        nbgrader = Path(sys.executable).with_name("nbgrader")
-        result = subprocess.run([str(nbgrader), "generate_assignment", assignment, "--force",
-                                 f"--CourseDirectory.db_url={url}"], cwd=scratch, capture_output=True, text=True,
-                                env=env)
+        result = generate_assignment(root, assignment, Path(scratch), f"--CourseDirectory.db_url={url}")
         if result.returncode != 0:
             raise GradingError(f"nbgrader could not record {assignment} in the gradebook:\n"
                                f"{(result.stdout + result.stderr)[-2000:]}")

@@ -10,10 +10,7 @@ never touches the instructor's gradebook.
 from __future__ import annotations
 
 import filecmp
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +22,7 @@ from autograder.merge import is_test
 from autograder.plan import Grade, PlanError, plan_test_cell
 from autograder.notebooks import (WEEK_PATTERN, BuildError, check_grade_ids, check_markers, find_leaks,
                                   nbgrader_meta, pair_in_sync, strip_pairing, sync_pair)
+from autograder.scratch import generate_assignment
 
 
 @dataclass(frozen=True)
@@ -72,14 +70,7 @@ def _source_paths(root: Path, week: str) -> tuple[Path, Path]:
 
 def _generate_release(root: Path, week: str, scratch: Path) -> Path:
     """Run nbgrader generate_assignment in a scratch copy of the course; return the release folder."""
-    shutil.copy2(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
-    shutil.copytree(root / "source" / week, scratch / "source" / week,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    nbgrader = Path(sys.executable).with_name("nbgrader")
-    command = [str(nbgrader) if nbgrader.exists() else "nbgrader", "generate_assignment", week, "--force"]
-    # nbgrader calls helper executables (alembic) by name: find them beside our interpreter.
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run(command, cwd=scratch, capture_output=True, text=True, env=env)
+    result = generate_assignment(root, week, scratch)
     if result.returncode != 0:
         raise BuildError(f"nbgrader generate_assignment {week} failed:\n{(result.stdout + result.stderr)[-3000:]}")
     return scratch / "release" / week

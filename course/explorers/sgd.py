@@ -68,7 +68,7 @@ def contour_grid(resolution: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndar
     best, lowest, _, _ = _optimum()
     limits = (min(0.0, best[0]) - 1.2, max(0.0, best[0]) + 1.2, min(0.0, best[1]) - 0.8, max(0.0, best[1]) + 0.8)
     B, W = np.meshgrid(np.linspace(*limits[:2], resolution), np.linspace(*limits[2:], resolution))
-    x, n = X[:, 1], len(y)
+    x = X[:, 1]
     # mean((b + w x - y)²) expanded into sums of the data, so the whole grid costs a few array operations
     Z = (B ** 2 + 2 * B * W * x.mean() + W ** 2 * np.mean(x ** 2) - 2 * B * y.mean() - 2 * W * np.mean(x * y)
          + np.mean(y ** 2))
