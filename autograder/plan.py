@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-CHECKS = ("expect_close", "expect_equal", "expect_choice", "expect_true")
+CHECKS = ("expect_close", "expect_equal", "expect_choice", "expect_true", "expect_unchanged")
 #: Names the grader's own namespace provides when it evaluates arguments of a check.
 TRUSTED_NAMES = {"np", "numpy", *CHECKS}
 LOOP_BUILTINS = {"range": range, "zip": zip, "enumerate": enumerate, "reversed": reversed, "sorted": sorted}

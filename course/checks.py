@@ -23,6 +23,7 @@ __all__ = [
     "expect_equal",
     "expect_choice",
     "expect_true",
+    "expect_unchanged",
 ]
 
 
@@ -239,3 +240,11 @@ def expect_true(condition: bool, message: str) -> None:
     """Raise ``CheckFailure(message)`` unless ``condition`` holds (for properties)."""
     if not bool(condition):
         raise CheckFailure(message)
+
+
+def expect_unchanged(before: np.ndarray, after: np.ndarray, function: str, argument: str) -> None:
+    """A function must not modify its caller's array: compare a copy taken before the call with it after."""
+    floating = np.asarray(before).dtype.kind in "fc"
+    if not np.array_equal(before, after, equal_nan=floating):
+        raise CheckFailure(f"{function} changed its input {argument} in place; work on a copy "
+                           f"(e.g. {argument}.copy() or {argument}.astype(float)) and leave the caller's array alone.")

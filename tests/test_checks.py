@@ -94,3 +94,11 @@ def test_hidden_checks_can_conceal_the_reference_values():
         assert "got 3" in message and "4" not in message
         assert "expected 6" not in diagnose([1.0, 2.0, 3.0], [1.0, 2.0, 6.0])
         assert diagnose(-2.4, 2.4) == "your result is not correct; got -2.4."
+
+
+def test_expect_unchanged_names_the_modified_argument():
+    from course.checks import expect_unchanged
+    expect_unchanged(np.array([1.0, np.nan]), np.array([1.0, np.nan]), "f", "x")
+    expect_unchanged(np.array(["a", "b"]), np.array(["a", "b"]), "f", "labels")
+    with pytest.raises(CheckFailure, match="f changed its input x in place"):
+        expect_unchanged(np.array([1, 2]), np.array([1, 3]), "f", "x")

@@ -7,14 +7,10 @@ from typing import Any, Callable
 import numpy as np
 import scipy.special
 
-from course.checks import CheckFailure, diagnose, expect_close
+from course.checks import CheckFailure, diagnose, expect_close, expect_unchanged
 from course.exercises import Case, Exercise, compare_close, register
 
 
-def _unchanged(before: np.ndarray, after: np.ndarray, function: str, argument: str) -> None:
-    if not np.array_equal(before, after, equal_nan=True):
-        raise CheckFailure(f"{function} changed its input {argument} in place; work on a copy "
-                           f"(e.g. {argument}.copy() or {argument}.astype(float)) and leave the caller's array alone.")
 
 
 def _shape_words(array: np.ndarray) -> str:
@@ -51,7 +47,7 @@ def _smooth_gradient(case: Case) -> np.ndarray:
 def _call_numerical_gradient(function: Callable, case: Case) -> Any:
     x = case["x"].copy()
     result = function(_smooth_function(case), x)
-    _unchanged(case["x"], x, "numerical_gradient", "x")
+    expect_unchanged(case["x"], x, "numerical_gradient", "x")
     return result
 
 
@@ -126,7 +122,7 @@ def _call_gradient_descent(function: Callable, case: Case) -> Any:
     A, b = case["A"], case["b"]
     x0 = case["x0"].copy()
     path = function(lambda x: A @ x - b, x0, case["lr"], case["n_steps"])
-    _unchanged(case["x0"], x0, "gradient_descent", "x0")
+    expect_unchanged(case["x0"], x0, "gradient_descent", "x0")
     return path
 
 
@@ -198,7 +194,7 @@ def _call_on_logits(name: str) -> Callable[[Callable, Case], Any]:
     def call(function: Callable, case: Case) -> Any:
         z = case["z"].copy()
         result = function(z)
-        _unchanged(case["z"], z, name, "z")
+        expect_unchanged(case["z"], z, name, "z")
         return result
     return call
 

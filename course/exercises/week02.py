@@ -16,14 +16,10 @@ from typing import Any, Callable
 import numpy as np
 import scipy.stats
 
-from course.checks import CheckFailure, diagnose, expect_close
+from course.checks import CheckFailure, diagnose, expect_close, expect_unchanged
 from course.exercises import Case, Exercise, register
 
 
-def _unchanged(before: np.ndarray, after: np.ndarray, function: str, argument: str) -> None:
-    if not np.array_equal(before, after, equal_nan=True):
-        raise CheckFailure(f"{function} changed its input {argument} in place; work on a copy "
-                           f"(e.g. {argument}.copy() or {argument}.astype(float)) and leave the caller's array alone.")
 
 
 def _as_floats(value: Any, what: str) -> np.ndarray:
@@ -69,7 +65,7 @@ def _analytic_jacobian(case: Case) -> np.ndarray:
 def _call_numerical_jacobian(function: Callable, case: Case) -> Any:
     x = case["x"].copy()
     result = function(_vector_function(case), x)
-    _unchanged(case["x"], x, "numerical_jacobian", "x")
+    expect_unchanged(case["x"], x, "numerical_jacobian", "x")
     return result
 
 
@@ -190,8 +186,8 @@ def _compare_gd(actual: Any, expected: Any, case: Case, name: str) -> None:
 def _call_gd(function: Callable, case: Case) -> Any:
     X, y = case["X"].copy(), case["y"].copy()
     result = function(X, y, case["lr"], case["n_epochs"])
-    _unchanged(case["X"], X, "linear_regression_gd", "X")
-    _unchanged(case["y"], y, "linear_regression_gd", "y")
+    expect_unchanged(case["X"], X, "linear_regression_gd", "X")
+    expect_unchanged(case["y"], y, "linear_regression_gd", "y")
     return result
 
 
@@ -248,8 +244,8 @@ def _call_sgd(function: Callable, case: Case) -> Any:
     X, y = case["X"].copy(), case["y"].copy()
     args = (case["lr"], case["n_epochs"], case["batch_size"], case["decay"])
     path = function(X, y, *args, case["seed"])
-    _unchanged(case["X"], X, "minibatch_sgd", "X")
-    _unchanged(case["y"], y, "minibatch_sgd", "y")
+    expect_unchanged(case["X"], X, "minibatch_sgd", "X")
+    expect_unchanged(case["y"], y, "minibatch_sgd", "y")
     if case["kind"] != "single":
         return path
     return path, function(X, y, *args, case["seed"]), function(X, y, *args, case["seed"] + 1)
@@ -491,8 +487,8 @@ def _describe_bayes(case: Case) -> str:
 def _call_bayes(function: Callable, case: Case) -> Any:
     prior, likelihood = case["prior"].copy(), case["likelihood"].copy()
     result = function(prior, likelihood)
-    _unchanged(case["prior"], prior, "bayes_posterior", "prior")
-    _unchanged(case["likelihood"], likelihood, "bayes_posterior", "likelihood")
+    expect_unchanged(case["prior"], prior, "bayes_posterior", "prior")
+    expect_unchanged(case["likelihood"], likelihood, "bayes_posterior", "likelihood")
     return result
 
 
@@ -573,7 +569,7 @@ def _compare_interval(actual: Any, expected: Any, case: Case, name: str) -> None
 def _call_interval(function: Callable, case: Case) -> Any:
     sample = case["sample"].copy()
     result = function(sample, case["confidence"])
-    _unchanged(case["sample"], sample, "t_confidence_interval", "sample")
+    expect_unchanged(case["sample"], sample, "t_confidence_interval", "sample")
     return tuple(result) if isinstance(result, (tuple, list)) and len(result) == 2 else result
 
 

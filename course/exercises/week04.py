@@ -18,14 +18,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
-from course.checks import CheckFailure, diagnose
+from course.checks import CheckFailure, diagnose, expect_unchanged
 from course.exercises import Case, Exercise, compare_close, register
 
 
-def _unchanged(before: np.ndarray, after: np.ndarray, function: str, argument: str) -> None:
-    if not np.array_equal(before, after):
-        raise CheckFailure(f"{function} changed its input {argument} in place; work on a copy "
-                           f"and leave the caller's array alone.")
 
 
 def _expect(problem: str | None) -> None:
@@ -157,8 +153,8 @@ def _hinge_reference(case: Case) -> tuple[float, np.ndarray, float]:
 def _call_hinge(function: Callable, case: Case) -> Any:
     w, X, y = case["w"].copy(), case["X"].copy(), case["y"].copy()
     result = function(w, case["b"], X, y, case["C"])
-    _unchanged(case["w"], w, "hinge_loss_and_gradient", "w")
-    _unchanged(case["X"], X, "hinge_loss_and_gradient", "X")
+    expect_unchanged(case["w"], w, "hinge_loss_and_gradient", "w")
+    expect_unchanged(case["X"], X, "hinge_loss_and_gradient", "X")
     return result
 
 
@@ -457,7 +453,7 @@ def _call_scaled_cv(function: Callable, case: Case) -> Any:
     X = case["X"].copy()
     folds = [(train.copy(), test.copy()) for train, test in case["folds"]]
     result = function(X, case["y"].copy(), folds, lambda: Ridge(alpha=case["alpha"]))
-    _unchanged(case["X"], X, "scaled_cv_scores", "X")
+    expect_unchanged(case["X"], X, "scaled_cv_scores", "X")
     return result
 
 
