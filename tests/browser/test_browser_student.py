@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
+from autograder.build import find_weeks
 from autograder.notebooks import filled_in, read_text_notebook
-from .jupyterlab_driver import LOAD, Lab, open_path
+from .jupyterlab_driver import LOAD, Lab, Notebook, open_path
 
 pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parents[2]
 
 WRONG_SOFTMAX = '''def softmax(z):
     shifted = np.exp(z - z.max())
@@ -30,6 +33,21 @@ def solved_week01(lab: Lab) -> str:
     path = release.with_name("week01_finished.ipynb")
     nbformat.write(solved, path)
     return str(path.relative_to(lab.root))
+
+
+def run_all_on_a_blank_release(notebook: Notebook) -> None:
+    """Run All goes on past the unsolved exercises (their cells are tagged raises-exception) to the last cell."""
+    notebook.run_all()
+    counts = notebook.execution_counts()
+    assert counts and re.search(r"\d", counts[-1]), f"Run All did not reach the last cell: {counts[-3:]}"
+    assert notebook.panel.locator(".explorer-output img").count() >= 2, "the explorers did not render"
+    errors = notebook.error_outputs()
+    assert errors and all("NotImplementedError" in e or "is not defined" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("week", [w for w in find_weeks(REPO) if w != "week01"])   # week01: the test below
+def test_run_all_on_a_blank_release_reaches_the_end(page, lab, workspace, week):
+    run_all_on_a_blank_release(open_path(page, lab, f"release/{week}/{week}.ipynb", workspace))
 
 
 def test_landing_page_opens_and_runs(page, lab, workspace):
@@ -73,9 +91,7 @@ def test_finished_week01_runs_without_errors_and_its_explorer_redraws(page, lab,
 
 def test_a_student_fills_in_an_exercise_and_reads_the_checks_verdict(page, lab, workspace):
     notebook = open_path(page, lab, "release/week01/week01.ipynb", workspace)
-    notebook.run_all()  # stops at the first exercise, whose function is still a stub
-    errors = notebook.error_outputs()
-    assert len(errors) == 1 and "NotImplementedError" in errors[0], errors
+    run_all_on_a_blank_release(notebook)
     first_test = notebook.code_cell("expect_close(numerical_gradient(")
     assert "NotImplementedError" in notebook.outputs_text(first_test)
 
