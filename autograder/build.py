@@ -83,11 +83,9 @@ def tag_cells_that_may_raise(notebook: nbformat.NotebookNode) -> nbformat.Notebo
     nbgrader still sees the error output and scores the cell 0; our grader rebuilds cells from source/).
     """
     for cell in notebook.cells:
-        meta = nbgrader_meta(cell)
-        if cell.cell_type != "code" or not meta:
-            continue
-        top_level_stub = meta.get("solution") and "\nraise NotImplementedError" in "\n" + cell.source
-        if (meta.get("grade") and not meta.get("solution")) or top_level_stub:
+        top_level_stub = (cell.cell_type == "code" and nbgrader_meta(cell).get("solution")
+                          and "\nraise NotImplementedError" in "\n" + cell.source)
+        if is_test(cell) or top_level_stub:
             tags = cell.metadata.setdefault("tags", [])
             if "raises-exception" not in tags:
                 tags.append("raises-exception")
