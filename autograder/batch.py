@@ -13,21 +13,27 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests
+from nbgrader.utils import parse_utc
 
 from autograder.grading import Job, Result
+from autograder.merge import is_test
 from autograder.scratch import generate_assignment
 from autograder.sandbox import Limits
 
 LEDGER = ".autograder.json"
+MAX_SUBMISSION_BYTES = 100_000_000
+HIDDEN_MARKERS_TEXT = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")  # nbgrader's default delimiters
 
 
 @dataclass(frozen=True)
@@ -53,14 +59,18 @@ def db_url(root: Path) -> str:
 
 
 def find_submissions(root: Path, assignment: str, students: list[str] | None) -> list[Submission]:
+    """Every ``submitted/<student>/<assignment>/*.ipynb`` entry, links and folders included: those are
+    refused one by one when the jobs are planned (see :func:`refusal`), never followed."""
     base = root / "submitted"
     if not base.is_dir():
         raise GradingError(f"no submitted/ folder in {root}: collect submissions first "
                            "(nbgrader collect, or nbgrader zip_collect for an LMS download).")
     found = []
     for folder in sorted(base.iterdir()):
-        if folder.is_dir() and (not students or folder.name in students) and (folder / assignment).is_dir():
-            found += [Submission(folder.name, path.name, path) for path in sorted((folder / assignment).glob("*.ipynb"))]
+        if (students and folder.name not in students) or not (folder / assignment).is_dir():
+            continue
+        found += [Submission(folder.name, path.name, path) for path in sorted((folder / assignment).iterdir())
+                  if path.name.endswith(".ipynb")]
     if students:
         missing = sorted(set(students) - {s.student for s in found})
         if missing:
@@ -77,12 +87,53 @@ def source_notebooks(root: Path, assignment: str) -> dict[str, str]:
 
 
 def shipped_files(root: Path, assignment: str) -> dict[str, bytes]:
-    """Files students get with the assignment (data), from the release: never the source folder."""
+    """Files students get with the assignment (data), from the release: never the source folder, and
+    never through a symbolic link (which could point anywhere, the source folder included)."""
     release = root / "release" / assignment
-    if not release.is_dir():
+    if not release.is_dir() or release.is_symlink():
         return {}
-    return {str(p.relative_to(release)): p.read_bytes() for p in sorted(release.rglob("*"))
-            if p.is_file() and p.suffix != ".ipynb" and p.stat().st_size < 50_000_000}
+    files = {}
+    for folder, folders, names in os.walk(release):  # os.walk does not follow links to folders
+        for name in names:
+            path = Path(folder) / name
+            if path.suffix != ".ipynb" and regular_file(path) and path.lstat().st_size < 50_000_000:
+                files[str(path.relative_to(release))] = path.read_bytes()
+    return dict(sorted(files.items()))
+
+
+def regular_file(path: Path) -> bool:
+    return stat.S_ISREG(path.lstat().st_mode)
+
+
+def refusal(root: Path, submission: Submission) -> str | None:
+    """Why a handed-in entry is not graded at all, or None. Only regular files inside submitted/ are
+    read: a symbolic link (to the instructor's source notebook, say) or a folder scores 0 with a note."""
+    base = root / "submitted"
+    for path in (submission.path.parent.parent, submission.path.parent, submission.path):
+        if path.is_symlink():
+            where = path.relative_to(base)
+            return f"{where} is a symbolic link, not the notebook itself: hand in the file (every question scores 0)"
+    if not regular_file(submission.path):
+        return f"{submission.notebook} is not a file (a folder or a device?): hand in the notebook file itself"
+    if submission.path.lstat().st_size > MAX_SUBMISSION_BYTES:
+        return (f"{submission.notebook} is {submission.path.lstat().st_size / 1e6:.0f} MB, more than the "
+                f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB a notebook may be: clear its outputs and hand it in again")
+    return None
+
+
+def read_timestamp(folder: Path) -> tuple[datetime | None, str | None]:
+    """``timestamp.txt`` (nbgrader's, or an LMS's) as a UTC datetime, and a note when it cannot be used."""
+    stamp = folder / "timestamp.txt"
+    if not stamp.exists() and not stamp.is_symlink():
+        return None, None
+    if not regular_file(stamp):
+        return None, "timestamp.txt is not a plain file: graded without a submission time"
+    text = stamp.read_text(errors="replace").strip()
+    try:
+        return parse_utc(text), None
+    except Exception:  # nbgrader's parser raises several kinds (ParserError, OverflowError, ...)
+        return None, (f"timestamp.txt does not hold a date ({text[:60]!r}): graded without a submission "
+                      "time, so no late penalty can be computed")
 
 
 def _seed_salt(root: Path) -> str:
@@ -119,19 +170,22 @@ def register_assignment(root: Path, assignment: str, url: str) -> None:
                                f"{(result.stdout + result.stderr)[-2000:]}")
 
 
-def record(gradebook: Gradebook, result: Result, timestamp: str | None) -> None:
-    """Write one notebook's auto scores, overwriting (never adding to) what a previous run wrote."""
+def record(gradebook: Gradebook, result: Result, timestamp: datetime | None) -> None:
+    """Write one notebook's auto scores and its submission time, overwriting (never adding to) what a
+    previous run wrote: a grade cell this result has no verdict for is set to 0, so the gradebook can
+    never keep an earlier attempt's score that the ledger and grades.csv no longer show."""
     gradebook.update_or_create_student(result.student)
     try:
-        gradebook.find_submission(result.assignment, result.student)
+        submission = gradebook.find_submission(result.assignment, result.student)
     except Exception:
-        gradebook.add_submission(result.assignment, result.student,
-                                 **({"timestamp": timestamp} if timestamp else {}))
-    notebook_id = Path(result.notebook).stem
-    for verdict in result.verdicts:
-        grade = gradebook.find_grade(verdict.grade_id, notebook_id, result.assignment, result.student)
-        grade.auto_score = verdict.score
-        grade.needs_manual_grade = verdict.score is None or grade.manual_score is not None
+        submission = gradebook.add_submission(result.assignment, result.student)
+    submission.timestamp = timestamp  # a later resubmission's time, so late penalties follow it
+    verdicts = {v.grade_id: v for v in result.verdicts}
+    notebook = gradebook.find_submission_notebook(Path(result.notebook).stem, result.assignment, result.student)
+    for grade in notebook.grades:
+        verdict = verdicts.get(grade.name)
+        grade.auto_score = verdict.score if verdict else 0.0
+        grade.needs_manual_grade = (verdict is not None and verdict.score is None) or grade.manual_score is not None
     gradebook.db.commit()
 
 
@@ -148,6 +202,14 @@ def _write_atomically(path: Path, text: str) -> None:
 def write_graded_notebook(root: Path, result: Result) -> Path:
     """The executed notebook with our verdicts, minus hidden tests (nbgrader's feedback shows it)."""
     notebook = nbformat.from_dict(result.executed)
+    for cell in notebook.cells:
+        if not is_test(cell) and any(marker in cell.source for marker in HIDDEN_MARKERS_TEXT):
+            # nbgrader's ClearHiddenTests (here and in generate_feedback) would cut or refuse a student's
+            # cell that merely mentions its markers; keep the words, not the marker.
+            for marker in HIDDEN_MARKERS_TEXT:
+                cell.source = cell.source.replace(marker, marker.replace("HIDDEN TESTS", "HIDDEN-TESTS"))
+            result.notes.append(f"a cell of yours contains nbgrader's marker text \"{HIDDEN_MARKERS_TEXT[0]}\"; "
+                                "the graded notebook shows it as \"BEGIN HIDDEN-TESTS\"")
     notebook, _ = ClearHiddenTests().preprocess(notebook, {})
     path = root / "autograded" / result.student / result.assignment / result.notebook
     _write_atomically(path, nbformat.writes(notebook))
@@ -201,14 +263,16 @@ def plan_jobs(root: Path, assignment: str, submissions: list[Submission], limits
         source = sources.get(submission.notebook)
         if source is None:
             continue  # a stray notebook that is not part of the assignment
-        data = submission.path.read_bytes()
+        refused = refusal(root, submission)
+        data = b"" if refused else submission.path.read_bytes()
         seed = submission_seed(salt, assignment, submission.student)
-        hashes[(submission.student, submission.notebook)] = (_sha(data), _sha(source))
+        data_sha = _sha(refused if refused else data)
+        hashes[(submission.student, submission.notebook)] = (data_sha, _sha(source))
         previous = read_ledger(root, submission.student, assignment).get(submission.notebook, {})
-        if (not force and previous.get("submission_sha256") == _sha(data)
+        if (not force and previous.get("submission_sha256") == data_sha
                 and previous.get("source_sha256") == _sha(source) and previous.get("seed") == seed):
             skipped.append(submission)
             continue
         jobs.append(Job(submission.student, assignment, submission.notebook, data, source, files, seed,
-                        limits, hide, keep, disable))
+                        limits, hide, keep, disable, refused))
     return jobs, skipped, hashes

@@ -9,8 +9,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from tqdm import tqdm
 
-from autograder import batch, cluster
-from autograder.grading import Result
+from autograder import batch, cluster, escape
+from autograder.grading import Result, clean_text, failed_result
 from autograder.sandbox import Limits
 
 
@@ -23,6 +23,7 @@ def grade(root: Path, assignment: str, *, students: list[str] | None, workers: i
         raise batch.GradingError(f"no submissions of {assignment} under {root / 'submitted'}.")
     batch.register_assignment(root, assignment, url)
     jobs, skipped, hashes = batch.plan_jobs(root, assignment, submissions, limits, force, disable)
+    jobs_by_key = {(job.student, job.notebook): job for job in jobs}
     where = f"the Dask scheduler at {scheduler}" if scheduler else \
         f"a local Dask cluster of {workers or cluster.default_workers()} workers"
     print(f"{assignment}: {len(submissions)} notebooks; {len(skipped)} already graded and unchanged; "
@@ -32,19 +33,32 @@ def grade(root: Path, assignment: str, *, students: list[str] | None, workers: i
     with Gradebook(url) as gradebook, tqdm(total=len(jobs), unit="notebook", file=sys.stderr,
                                            disable=not jobs) as bar:
         def on_result(result: Result) -> None:
+            try:
+                _keep(result)
+            except Exception as error:  # one submission's fault (or ours) must not stop the batch
+                gradebook.db.rollback()
+                failed = failed_result(jobs_by_key[(result.student, result.notebook)],
+                                       f"its result could not be recorded ({type(error).__name__}: "
+                                       f"{clean_text(error, 300)})")
+                _keep(failed)
+            missing_isolation.update(result.confinement.get("missing", []))
+            bar.update(1)
+            bar.set_postfix_str(escape.terminal(f"{result.student}: {result.score:g}/{auto_max(result):g}"))
+
+        def _keep(result: Result) -> None:
+            """Graded notebook, then gradebook, then ledger (the ledger last: see batch.py)."""
             folder = root / "submitted" / result.student / assignment
-            stamp = folder / "timestamp.txt"
-            timestamp = stamp.read_text().strip() if stamp.exists() else None
+            timestamp, note = batch.read_timestamp(folder)
+            if note:
+                result.notes.append(note)
             if result.executed is not None:
                 batch.write_graded_notebook(root, result)
-                if stamp.exists():
-                    (root / "autograded" / result.student / assignment / "timestamp.txt").write_text(timestamp)
+                if timestamp is not None:
+                    (root / "autograded" / result.student / assignment / "timestamp.txt").write_text(
+                        (folder / "timestamp.txt").read_text(errors="replace").strip())
             batch.record(gradebook, result, timestamp)
             submission_sha, source_sha = hashes[(result.student, result.notebook)]
             batch.write_ledger_entry(root, result, submission_sha, source_sha)
-            missing_isolation.update(result.confinement.get("missing", []))
-            bar.update(1)
-            bar.set_postfix_str(f"{result.student}: {result.score:g}/{result.max_score:g}")
 
         if jobs:
             cluster.run(jobs, on_result, workers=workers, scheduler=scheduler)
@@ -55,6 +69,11 @@ def grade(root: Path, assignment: str, *, students: list[str] | None, workers: i
     for message, count in missing_isolation.items():
         print(f"WARNING: isolation missing for {count} notebook(s): {message}", file=out)
     return rows
+
+
+def auto_max(result: Result) -> float:
+    """Points the grader decides (written answers are graded by a person, and counted apart)."""
+    return sum(v.max_score for v in result.verdicts if v.score is not None)
 
 
 def summary_rows(root: Path, assignment: str, submissions) -> list[dict]:
@@ -69,13 +88,15 @@ def summary_rows(root: Path, assignment: str, submissions) -> list[dict]:
 
 
 def print_summary(rows: list[dict], out) -> None:
-    width = max([len(r["student"]) for r in rows] + [7])
+    """The table in the instructor's terminal: student text is made inert (no escape sequences)."""
+    students = [escape.terminal(r["student"]) for r in rows]
+    width = max([len(s) for s in students] + [7])
     print(f"\n{'student':<{width}}  {'auto score':>10}  {'to grade by hand':>16}  notes", file=out)
-    for row in rows:
+    for student, row in zip(students, rows):
         score = f"{row['auto_score']:g}/{row['auto_max']:g}"
         manual = f"{row['manual_max']:g} pts" if row["manual_max"] else "-"
-        print(f"{row['student']:<{width}}  {score:>10}  {manual:>16}  {row['notes'].splitlines()[0] if row['notes'] else ''}",
-              file=out)
+        note = escape.terminal(row["notes"].splitlines()[0]) if row["notes"] else ""
+        print(f"{student:<{width}}  {score:>10}  {manual:>16}  {note}", file=out)
     if rows:
         mean = sum(r["auto_score"] for r in rows) / len(rows)
         print(f"{len(rows)} notebooks, mean auto score {mean:.2f}/{rows[0]['auto_max']:g}", file=out)
@@ -88,5 +109,12 @@ def write_grades_csv(root: Path, assignment: str, rows: list[dict]) -> Path:
         writer = csv.DictWriter(handle, fieldnames=["student", "notebook", "auto_score", "auto_max", "manual_max",
                                                     "notes"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: _spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return path
+
+
+def _spreadsheet_safe(value):
+    """A student's text that a spreadsheet would run as a formula (=HYPERLINK(...)) is quoted."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
