@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup lab test build check-release bench clean
+.PHONY: setup lab lab-instructor test build check-release bench clean
 
 setup: $(STAMP)
 
@@ -17,8 +17,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-lab: setup  ## open JupyterLab on the landing notebook
-	$(BIN)/jupyter lab START_HERE.ipynb
+# `make lab` is what students get (and what Binder gets): ./start adds jupyter-config/ to JUPYTER_CONFIG_PATH
+# (no news pop-up, none of nbgrader's instructor tools); `make lab-instructor` is stock JupyterLab with all
+# of nbgrader.  Extra options for jupyter lab: `make lab LAB_ARGS="--no-browser --port=8899"`.
+LAB_ARGS ?=
+
+lab: setup  ## open JupyterLab on the landing notebook, as students see it
+	sh ./start $(BIN)/jupyter lab $(LAB_ARGS) START_HERE.ipynb
+
+lab-instructor: setup  ## the same with nbgrader's instructor tools (Nbgrader menu, Formgrader, Create Assignment)
+	$(BIN)/jupyter lab $(LAB_ARGS) START_HERE.ipynb
 
 test: setup  ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

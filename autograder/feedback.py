@@ -3,7 +3,10 @@
 A page shows only what is safe for a student to see: the ledger's verdict messages (hidden tests
 already conceal their reference values; see ``_student_safe``) and the student's own answers
 from the graded notebook.  From the instructor's source it takes only the outline: headings,
-grade ids, points and which test cells hold hidden tests, never a line of solution or test code.
+grade ids, points, which test cells hold hidden tests, and what each check is about in words (the
+labels of :mod:`autograder.plan`, which quote no hidden code), never a line of solution or test code.
+Every string on the page goes through :func:`autograder.escape.html` (control and bidi characters
+made visible, HTML escaped): student ids, notes, messages and answers are the student's text.
 """
 from __future__ import annotations
 
@@ -13,10 +16,12 @@ from pathlib import Path
 
 import jinja2
 import nbformat
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from autograder import escape as inert
 from autograder.batch import LEDGER, GradingError, read_ledger
 from autograder.notebooks import HIDDEN_MARKERS, nbgrader_meta, read_text_notebook
+from autograder.plan import Check, Grade, PlanError, plan_test_cell
 
 
 class NotGradedError(GradingError):
@@ -31,6 +36,14 @@ SECTION_NUMBER = re.compile(r"^\d+(\.\d+)*\.?\s+")
 TEST_SUFFIX = re.compile(r"_(public|hidden|tests?)$")
 
 
+@dataclass(frozen=True)
+class StepWords:
+    """What one check or grade() step of a test cell is about, in words (never its code)."""
+    label: str
+    hidden: bool
+    grade_key: str = ""   # a grade() step: its line in the ledger says how many randomized checks ran
+
+
 @dataclass
 class Question:
     """One question as the source lays it out: an answer cell and the test cells that grade it."""
@@ -39,6 +52,7 @@ class Question:
     context: str = ""                                     # the section heading, when the title is a Q label
     answer_id: str | None = None
     kinds: dict[str, str] = field(default_factory=dict)   # graded grade_id -> public | randomized | fixed | manual
+    steps: dict[str, list[StepWords]] = field(default_factory=dict, repr=False)  # grade_id -> its steps
 
     @property
     def plain_title(self) -> str:
@@ -55,6 +69,16 @@ def _test_kind(cell) -> str:
         return "public"
     hidden = cell.source.split(begin, 1)[1]
     return "randomized" if re.search(r"\bgrade\s*\(", hidden) else "fixed"
+
+
+def _step_words(cell) -> list[StepWords]:
+    """The steps of a test cell as words; none for a cell the grader could not plan (it failed anyway)."""
+    try:
+        steps = plan_test_cell(cell.source)
+    except (PlanError, SyntaxError, ValueError):
+        return []
+    return [StepWords(s.label, s.hidden) if isinstance(s, Check) else StepWords(s.function, s.hidden, s.key)
+            for s in steps if isinstance(s, (Check, Grade))]
 
 
 def _owner(grade_id: str, answer_ids: list[str]) -> str:
@@ -91,6 +115,8 @@ def outline(source: nbformat.NotebookNode) -> list[Question]:
             questions[key].answer_id = grade_id
         if meta.get("grade"):
             questions[key].kinds[grade_id] = _test_kind(cell)
+            if cell.cell_type == "code":
+                questions[key].steps[grade_id] = _step_words(cell)
     graded = [q for q in questions.values() if q.kinds]
     titles = [q.title for q in graded]
     for question in graded:  # several questions under one heading: name each by its answer's id
@@ -131,6 +157,8 @@ class CheckResult:
     max_score: float
     message: str              # safe for the student
     ledger_message: str = field(default="", repr=False)  # as graded: for the instructor's report only
+    steps: list[StepWords] = field(default_factory=list, repr=False)
+    kind: str = "public"
 
     @property
     def passed(self) -> bool:
@@ -138,7 +166,20 @@ class CheckResult:
 
     @property
     def details(self) -> list[str]:
-        return [line.lstrip("✓ ").strip() for line in self.message.splitlines() if line.strip()]
+        """What passed, in words: each step of the test cell (the ledger's lines when the source has none)."""
+        if not self.steps:
+            return [line.lstrip("✓ ").strip() for line in self.message.splitlines() if line.strip()]
+        lines = []
+        for step in self.steps:
+            if step.grade_key:
+                count = re.search(rf"✓ {re.escape(step.grade_key)}: (\d+) randomized", self.ledger_message)
+                lines.append(f"{step.label}: {count[1] + ' ' if count else ''}randomized checks against the "
+                             "library reference")
+            elif step.hidden and self.kind == "fixed":  # a checkpoint: say the answer itself was judged
+                lines.append(f"{step.label}: the answer itself was checked by a hidden test, and it is right")
+            else:
+                lines.append(f"{step.label} (hidden test)" if step.hidden else step.label)
+        return list(dict.fromkeys(lines))
 
 
 @dataclass
@@ -247,7 +288,7 @@ def notebook_results(root: Path, assignment: str, student: str,
         for question in questions.values():
             checks = [CheckResult(g, KIND_LABELS[kind], verdicts[g]["score"], float(verdicts[g]["max_score"]),
                                   _student_safe(str(verdicts[g].get("message", "")), kind),
-                                  str(verdicts[g].get("message", "")))
+                                  str(verdicts[g].get("message", "")), question.steps.get(g, []), kind)
                       for g, kind in question.kinds.items() if g in verdicts]
             if not checks:
                 continue
@@ -262,7 +303,7 @@ def notebook_results(root: Path, assignment: str, student: str,
 
 def _title_html(title: str) -> Markup:
     """Escape, then show `code` spans of a heading as code."""
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(title))))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(inert.html(title))))
 
 
 def _points(value: float) -> str:
@@ -352,8 +393,13 @@ footer{margin-top:2.5rem;font-size:.85rem}
 @media print{body{background:#fff}.question{break-inside:avoid}}
 """
 
+def _inert(value):
+    """Every {{ value }} of the page: strings made inert (Markup is the page's own HTML: left as it is)."""
+    return value if isinstance(value, Markup) or not isinstance(value, str) else inert.html(value)
+
+
 _ENVIRONMENT = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                  lstrip_blocks=True)
+                                  lstrip_blocks=True, finalize=_inert)
 _ENVIRONMENT.filters.update(points=_points, title_html=_title_html)
 
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder import escape
 from autograder.batch import read_ledger
 from autograder.feedback import NotebookResult, notebook_results, require_graded
 
@@ -103,7 +104,7 @@ def class_stats(root: Path, assignment: str) -> tuple[ClassStats, list[dict]]:
             isolation.update(entry.get("confinement", {}).get("missing", []))
         total = sum(nb.score for nb in notebooks)
         totals.append(total)
-        rows.append({"student": student, **{c: f"{scores.get(c, 0.0):g}" for c in questions}, "total": f"{total:g}",
+        rows.append({"student": escape.spreadsheet_cell(student), **{c: f"{scores.get(c, 0.0):g}" for c in questions}, "total": f"{total:g}",
                      "max": f"{sum(q.max_score for q in questions.values()):g}",
                      "to_grade_by_hand": f"{sum(nb.manual_max for nb in notebooks):g}"})
     manual = max((float(r["to_grade_by_hand"]) for r in rows), default=0.0)
@@ -123,6 +124,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 
 def _label(text: str, width: int) -> str:
+    text = escape.terminal(text)  # a figure label: no control characters either
     return textwrap.fill(text, width, max_lines=3, placeholder="…").replace("$", r"\$")  # $ starts mathtext
 
 
@@ -172,7 +174,13 @@ def _write_png(path: Path, stats: ClassStats) -> None:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", r"\|").replace("\n", " ")
+    """Text from a ledger (a student's exception message, say) as inert inline Markdown."""
+    return escape.markdown_text(text)
+
+
+def _code(text: str) -> str:
+    """A grade id as a code span: it cannot hold markup, only a backtick could end it early."""
+    return "`" + escape.terminal(text).replace("`", "'") + "`"
 
 
 def _markdown(stats: ClassStats) -> str:
@@ -187,7 +195,7 @@ def _markdown(stats: ClassStats) -> str:
              "## Questions", "",
              "| question | points | full | partial | zero | mean |", "|---|---:|---:|---:|---:|---:|"]
     for q in stats.questions:
-        name = _cell(q.title) + ("" if q.title == q.column else f" (`{q.column}`)")
+        name = _cell(q.title) + ("" if q.title == q.column else f" ({_code(q.column)})")
         lines.append(f"| {name} | {q.max_score:g} | {q.share('full'):.0%} | {q.share('partial'):.0%} | "
                      f"{q.share('zero'):.0%} | {q.mean:.2f} |")
     lines += ["", "## Most common failures", ""]
@@ -216,15 +224,18 @@ def summary_text(report: ReportFiles) -> str:
     stats = report.stats
     mean = statistics.fmean(stats.totals) if stats.totals else 0.0
     median = statistics.median(stats.totals) if stats.totals else 0.0
-    width = max([len(q.column) for q in stats.questions] + [8])
+    columns = [escape.terminal(q.column) for q in stats.questions]
+    width = max([len(c) for c in columns] + [8])
     lines = [f"{stats.assignment}: {len(stats.students)} students, automatic score mean {mean:.2f} / "
              f"{stats.max_total:g}, median {median:g}"
              + (f" (+{stats.manual_max:g} pts by hand)" if stats.manual_max else ""), "",
              f"{'question':<{width}}  {'pts':>4}  {'full':>5}  {'partial':>7}  {'zero':>5}  {'mean':>5}"]
-    lines += [f"{q.column:<{width}}  {q.max_score:>4g}  {q.share('full'):>5.0%}  {q.share('partial'):>7.0%}  "
-              f"{q.share('zero'):>5.0%}  {q.mean:>5.2f}" for q in stats.questions]
-    if stats.failures:
-        lines += ["", "most common failures:"] + [f"{count:>4}  {message}" for message, count in stats.failures[:5]]
-    lines += [f"WARNING: {count} notebook(s) ran without {message}" for message, count in stats.isolation]
+    lines += [f"{column:<{width}}  {q.max_score:>4g}  {q.share('full'):>5.0%}  {q.share('partial'):>7.0%}  "
+              f"{q.share('zero'):>5.0%}  {q.mean:>5.2f}" for column, q in zip(columns, stats.questions)]
+    if stats.failures:  # a student's message could hold escape sequences that rewrite the terminal
+        lines += ["", "most common failures:"] + [f"{count:>4}  {escape.terminal(message)}"
+                                                  for message, count in stats.failures[:5]]
+    lines += [f"WARNING: {count} notebook(s) ran without {escape.terminal(message)}"
+              for message, count in stats.isolation]
     lines += ["", f"written: {report.csv}, {report.png.name}, {report.markdown.name}"]
     return "\n".join(lines)

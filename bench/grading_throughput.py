@@ -1,12 +1,15 @@
 """Grade the same class with stock `nbgrader autograde` and with `autograder grade`, in one run.
 
-    .venv/bin/python bench/grading_throughput.py [--week week01] [--students 40] [--workers 2]
+    .venv/bin/python bench/grading_throughput.py [--week week01] [--students 40] [--workers 2] [--baseline REF]
 
 Makes N submissions of a week from its release (a quarter each: solved, blank, a wrong
 function, a wrong checkpoint answer), copies them into two identical course roots, and times:
 - stock nbgrader: `nbgrader autograde WEEK` (one kernel per notebook, one notebook at a time);
 - ours: `autograder grade WEEK --workers W` (sandboxed, verdicts outside the student's process).
-Both wall times include everything each command does, start-up included. It also measures the
+With --baseline REF (a git commit, e.g. the one before a hardening change), the same class is also
+graded by that commit's `autograder grade` (checked out in a scratch worktree), so the cost of a
+change is measured in the same run, on the same machine. Both wall times include everything each
+command does, start-up included. It also measures the
 student's own compute: the notebook's cells executed in an already-warm Python process with no
 isolation, which is the floor any grader pays; the difference per notebook is our overhead.
 """
@@ -62,9 +65,9 @@ def make_submissions(course: Path, week: str, count: int) -> None:
         nbformat.write(kinds[number % 4], folder / f"{week}.ipynb")
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, env=_env(), capture_output=True, text=True)
+    result = subprocess.run(command, cwd=cwd, env=env or _env(), capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{(result.stdout + result.stderr)[-3000:]}")
     return time.perf_counter() - start
@@ -126,11 +129,26 @@ print(json.dumps(min(times)))
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def baseline_grade_seconds(ref: str, week: str, students: int, workers: int, scratch: Path) -> float:
+    """`autograder grade` as of commit ``ref``, on a copy of the same class (its code on PYTHONPATH)."""
+    tree = scratch / "baseline-code"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref], check=True,
+                   capture_output=True)
+    try:
+        course = make_course(week, scratch / "baseline")
+        make_submissions(course, week, students)
+        env = {**_env(), "PYTHONPATH": str(tree)}
+        return timed([sys.executable, "-m", "autograder.cli", "grade", week, "--workers", str(workers)], course, env)
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--week", default="week01")
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--baseline", metavar="REF", help="also grade with this git commit's grader")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
@@ -146,6 +164,12 @@ def main() -> None:
         print(f"  autograder grade --workers {args.workers}: {ours_seconds:7.1f} s  "
               f"({ours_seconds / args.students:.2f} s each, start-up included)")
         print(f"  throughput ratio             : {stock_seconds / ours_seconds:7.1f} x")
+        if args.baseline:
+            baseline_seconds = baseline_grade_seconds(args.baseline, args.week, args.students, args.workers,
+                                                      Path(scratch))
+            print(f"  baseline {args.baseline[:12]:<12} grade    : {baseline_seconds:7.1f} s  "
+                  f"({baseline_seconds / args.students:.2f} s each); this checkout takes "
+                  f"{ours_seconds / baseline_seconds:.2f} x its time")
 
         ledgers = [json.loads(p.read_text())[f"{args.week}.ipynb"]
                    for p in sorted((ours / "autograded").glob(f"*/{args.week}/.autograder.json"))]

@@ -7,7 +7,9 @@ same packages, with conda-forge versions that all satisfy pyproject's requiremen
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -173,3 +175,140 @@ def test_readme_has_the_binder_launch_link():
     assert links, "README.md should carry the Binder launch link"
     assert any("urlpath=lab/tree/START_HERE.ipynb" in link for link in links), links
     assert (REPO / "START_HERE.ipynb").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The students' JupyterLab settings (issue 10 §6).  Binder (repo2docker) runs the repository's `start` at every
+# launch, and `make lab` starts JupyterLab through it: `start` adds jupyter-config/ to JUPYTER_CONFIG_PATH, whose
+# labconfig/ JupyterLab merges with the user's own (ours decides the keys it sets; the user's dir stays theirs).  The browser test
+# (tests/browser/test_browser_lab_setup.py) shows the result on screen; these check the pieces without a browser.
+
+START = REPO / "start"
+STUDENT_CONFIG = REPO / "jupyter-config"
+INSTRUCTOR_PLUGINS = {"@jupyter/nbgrader:menu", "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                      "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:assignment-list"}
+STUDENT_PLUGINS = {"@jupyter/nbgrader:validate-assignment"}   # the notebook's Validate button: kept
+NEWS_OFF = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+# What the Jupyter server sees once `start` has run: its config path and the page config / setting defaults
+# JupyterLab serves, computed by jupyterlab_server's own functions.
+LAB_VIEW = r"""
+import json, os, sys
+from jupyter_core.paths import jupyter_config_dir, jupyter_config_path, jupyter_path
+from jupyterlab_server.config import get_page_config
+from jupyterlab_server.settings_utils import _get_overrides
+settings = os.path.join(sys.prefix, "share", "jupyter", "lab", "settings")
+print(json.dumps({"config_path": jupyter_config_path(), "config_dir": jupyter_config_dir(),
+                  "JUPYTER_CONFIG_PATH": os.environ.get("JUPYTER_CONFIG_PATH"),
+                  "disabled": get_page_config(jupyter_path("labextensions"), settings)["disabledExtensions"],
+                  "overrides": _get_overrides(settings)[0]}))
+"""
+
+
+def lab_view(tmp_path, *, through_start: bool, config_path: str | None = None) -> dict:
+    import json
+    import subprocess
+    import sys
+    env = {key: value for key, value in os.environ.items() if not key.startswith("JUPYTER")}
+    env["JUPYTER_CONFIG_DIR"] = str(tmp_path / "user-config")          # a user with a config dir of their own
+    if config_path is not None:
+        env["JUPYTER_CONFIG_PATH"] = config_path
+    command = [sys.executable, "-c", LAB_VIEW]
+    if through_start:
+        command = ["sh", str(START), *command]
+    done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_binder_start_script_is_one_repo2docker_runs():
+    # With no binder/ folder, repo2docker takes `start` from the root, runs it as the container's entry point
+    # (so it must be executable), and needs it to hand over to the server with `exec "$@"` at the end.
+    assert START.is_file(), "the root `start` script (Binder runs it at launch) is missing"
+    assert os.access(START, os.X_OK), "`start` must be executable (chmod +x start; git keeps the mode)"
+    lines = [line.strip() for line in START.read_text().splitlines()]
+    assert lines[0].startswith("#!"), "`start` needs a shebang line"
+    code = [line for line in lines if line and not line.startswith("#")]
+    assert code[-1] == 'exec "$@"', f"`start` must end with exec \"$@\", not {code[-1]!r}"
+    assert not (REPO / "postBuild").exists() or "jupyter-config" in (REPO / "postBuild").read_text()
+
+
+def test_student_settings_name_the_installed_nbgrader_plugins():
+    import glob
+    import json
+    import sys
+    disabled = json.loads((STUDENT_CONFIG / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+    assert {name for name, off in disabled.items() if off} == INSTRUCTOR_PLUGINS
+    bundles = glob.glob(os.path.join(sys.prefix, "share", "jupyter", "labextensions", "@jupyter", "nbgrader",
+                                     "static", "*.js"))
+    if not bundles:
+        pytest.skip("nbgrader's JupyterLab extension is not installed in this environment")
+    code = "".join(Path(bundle).read_text(errors="replace") for bundle in bundles)
+    for plugin in INSTRUCTOR_PLUGINS | STUDENT_PLUGINS:   # a renamed plugin would be silently left enabled
+        assert f'"{plugin}"' in code, f"the installed nbgrader has no plugin {plugin!r}"
+
+
+def test_student_settings_are_valid_jupyterlab_settings():
+    import json
+    import sys
+    jsonschema = pytest.importorskip("jsonschema")
+    overrides = json.loads((STUDENT_CONFIG / "labconfig" / "default_setting_overrides.json").read_text())
+    assert overrides == NEWS_OFF
+    schema = Path(sys.prefix, "share", "jupyter", "lab", "schemas", "@jupyterlab", "apputils-extension",
+                  "notification.json")
+    if not schema.exists():
+        pytest.skip("JupyterLab's settings schemas are not installed in this environment")
+    jsonschema.validate(overrides["@jupyterlab/apputils-extension:notification"], json.loads(schema.read_text()))
+
+
+def test_start_applies_the_student_settings(tmp_path):
+    view = lab_view(tmp_path, through_start=True)
+    assert view["config_path"][0] == str(STUDENT_CONFIG), view["config_path"]
+    assert INSTRUCTOR_PLUGINS <= set(view["disabled"]) and not STUDENT_PLUGINS & set(view["disabled"]), view
+    notification = view["overrides"].get("@jupyterlab/apputils-extension:notification", {})
+    assert notification.get("fetchNews") == "false" and notification.get("checkForUpdates") is False, notification
+
+
+def test_start_leaves_the_users_own_config_in_place(tmp_path):
+    import json
+    theirs = tmp_path / "their-config"
+    view = lab_view(tmp_path, through_start=True, config_path=str(theirs))
+    assert view["JUPYTER_CONFIG_PATH"] == f"{STUDENT_CONFIG}{os.pathsep}{theirs}"
+    # The user's config dir (their settings, workspaces, server config) is still theirs and still read:
+    # `start` adds a directory, it does not swap JUPYTER_CONFIG_DIR.
+    assert view["config_dir"] == str(tmp_path / "user-config")
+    assert str(tmp_path / "user-config") in view["config_path"]
+    (tmp_path / "user-config" / "labconfig").mkdir(parents=True)
+    (tmp_path / "user-config" / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:palette-restorer": True}}))
+    (tmp_path / "user-config" / "labconfig" / "default_setting_overrides.json").write_text(
+        json.dumps({"@jupyterlab/apputils-extension:notification": {"doNotDisturbMode": True}}))
+    view = lab_view(tmp_path, through_start=True)
+    assert "@jupyterlab/apputils-extension:palette-restorer" in view["disabled"]
+    assert INSTRUCTOR_PLUGINS <= set(view["disabled"])
+    assert view["overrides"]["@jupyterlab/apputils-extension:notification"] == {
+        **NEWS_OFF["@jupyterlab/apputils-extension:notification"], "doNotDisturbMode": True}
+
+
+def test_without_start_jupyterlab_is_stock(tmp_path):
+    # What `make lab-instructor` (and a plain `jupyter lab`) gets: nothing of jupyter-config/.
+    view = lab_view(tmp_path, through_start=False)
+    assert str(STUDENT_CONFIG) not in view["config_path"]
+    assert not INSTRUCTOR_PLUGINS & set(view["disabled"])
+    assert "@jupyterlab/apputils-extension:notification" not in view["overrides"]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_lab_starts_through_start_and_lab_instructor_does_not():
+    import subprocess
+
+    def recipe(target: str) -> str:
+        done = subprocess.run(["make", "-n", "-o", ".venv/.installed", target], cwd=REPO, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    student = [line for line in recipe("lab").splitlines() if "jupyter lab" in line]
+    instructor = [line for line in recipe("lab-instructor").splitlines() if "jupyter lab" in line]
+    assert len(student) == 1 and re.match(r"^(sh |bash )?\./start ", student[0]), student
+    assert len(instructor) == 1 and "start" not in instructor[0].split("jupyter lab")[0], instructor

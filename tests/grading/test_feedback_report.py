@@ -269,3 +269,15 @@ def test_report_markdown_and_summary(course):
     assert "1 notebook(s) ran without: network: no separate network namespace" in text
     summary = summary_text(report)
     assert "3 students" in summary and "checkpoint_q1" in summary and "WARNING" in summary
+
+
+def test_passed_checks_are_named_in_words_and_checkpoints_say_the_answer_was_checked(course):
+    ada = _text(_pages(course)["ada"])
+    assert "Public tests: passed. double(2)" in ada                       # the check's name=
+    assert "double: 6 randomized checks against the library reference" in ada
+    q1 = ada[ada.index("Q1"):ada.index("Q2")]
+    assert "q1_answer should be a letter" in q1                           # the public format check, in words
+    assert "q1_answer: the answer itself was checked by a hidden test, and it is right" in q1
+    q2 = ada[ada.index("Q2"):ada.index("Q3")]
+    assert "the answer itself was checked" in q2 and "2.4" not in q2
+    assert "q1_answer in" not in ada and "expect_" not in ada             # no test code
