@@ -108,7 +108,24 @@ class Session:
         return report
 
     def call_cases(self, key: str, function_name: str, cases: list) -> dict:
+        """Run the learner's function on the grader's cases; send back each result and the inputs as they are
+        after the call (``after``), as plain values: whether they changed is decided by the grader."""
         from course import exercises
+
+        def items(value: Any, depth: int = 0) -> int:  # what values.MAX_ITEMS bounds: elements and list items
+            if depth > 64:
+                raise values.BoundaryError("the value is nested too deeply")
+            if isinstance(value, dict):
+                return len(value) + sum(items(item, depth + 1) for item in value.values())
+            if isinstance(value, (list, tuple)):
+                return len(value) + sum(items(item, depth + 1) for item in value)
+            return 1 if isinstance(value, (str, bytes)) else int(getattr(value, "size", 1))
+
+        def encode_after(after: dict) -> dict:
+            # copies of the grader's small inputs, unless the function grew a list it was given
+            if items(after) > values.MAX_ITEMS:
+                raise values.BoundaryError(f"together they hold more than {values.MAX_ITEMS} items")
+            return values.encode({str(name): value for name, value in after.items()})
 
         def run_all():
             exercise = exercises.get(key)
@@ -122,8 +139,16 @@ class Session:
                     encoded = values.encode(outcome.value)
                 except Exception as error:
                     encoded, outcome = None, exercises.Outcome(error=f"its result cannot be read: {error}")
+                after = None
+                if outcome.after:  # the inputs after the call: the grader decides whether they changed
+                    try:
+                        after = encode_after(outcome.after)
+                    except Exception as error:
+                        encoded, outcome = None, exercises.Outcome(
+                            failure=f"the inputs of {function_name} cannot be read back after the call ({error}), "
+                                    "so whether it left them unchanged cannot be checked.")
                 outcomes.append({"value": encoded, "failure": outcome.failure, "error": outcome.error,
-                                 "not_implemented": outcome.not_implemented})
+                                 "not_implemented": outcome.not_implemented, "after": after})
             return outcomes
         outcomes, report = self._run(run_all)
         report["outcomes"] = outcomes or []

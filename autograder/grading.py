@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import os
 import signal
 import time
@@ -33,6 +34,7 @@ class Job:
     hide: list[str] = field(default_factory=list)
     keep: list[str] = field(default_factory=list)
     disable: frozenset[str] = frozenset()
+    refused: str | None = None        # why the submission is not graded at all (a symlink, a folder...)
 
 
 @dataclass
@@ -91,7 +93,12 @@ class _Sandbox:
                           f"exceeded its CPU time or killed itself): {error}") from None
 
     def request(self, message: dict, doing: str) -> dict:
-        timeout = max(0.1, min(self.limits.cell_timeout, self.deadline - time.monotonic()))
+        left = self.deadline - time.monotonic()
+        if left <= 0:  # a wall-clock limit: a stream of quick requests must not outlive it
+            self.kill()
+            raise Stopped(f"the notebook's time limit ({self.limits.notebook_timeout:g} s) was reached before "
+                          f"{doing}: the notebook was stopped there")
+        timeout = min(self.limits.cell_timeout, left)
         try:
             channel.send(self.sock, message)
         except OSError:
@@ -107,18 +114,38 @@ class _Sandbox:
         self.sock.close()
 
 
-def _outputs(reply: dict) -> list:
-    outputs = []
+def clean_text(value, limit: int | None = None) -> str:
+    """Text from the sandbox (or the submission) as something every writer can store: a str, at most
+    ``limit`` characters, no lone surrogates (``print('\\ud800')`` would stop the notebook's writer)."""
+    text = value if isinstance(value, str) else str(value)
+    if limit is not None and len(text) > limit:
+        text = text[:limit]
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _outputs(reply: dict, limit: int = Limits.output_chars) -> list:
+    """A cell's outputs from the sandbox's reply, capped here: the sandbox's own cap runs in the student's
+    process, which may have changed it."""
+    outputs, room = [], limit
+    dropped = reply.get("dropped") if isinstance(reply.get("dropped"), int) else 0
     for name in ("stdout", "stderr"):
-        if reply.get(name):
-            outputs.append(nbformat.v4.new_output("stream", name=name, text=reply[name]))
-    if reply.get("dropped"):
+        text = reply.get(name)
+        if text:
+            text = text if isinstance(text, str) else str(text)
+            kept = clean_text(text, max(room, 0))
+            dropped += len(text) - len(kept)
+            room -= len(kept)
+            if kept:
+                outputs.append(nbformat.v4.new_output("stream", name=name, text=kept))
+    if dropped > 0:
         outputs.append(nbformat.v4.new_output(
-            "stream", name="stdout", text=f"\n[{reply['dropped']} more characters of output were not kept]\n"))
+            "stream", name="stdout", text=f"\n[{dropped} more characters of output were not kept]\n"))
     error = reply.get("error")
     if error:
-        outputs.append(nbformat.v4.new_output("error", ename=str(error.get("ename")), evalue=str(error.get("evalue")),
-                                              traceback=str(error.get("traceback", "")).splitlines()))
+        error = error if isinstance(error, dict) else {"ename": "Error", "evalue": error}
+        outputs.append(nbformat.v4.new_output(
+            "error", ename=clean_text(error.get("ename"), 200), evalue=clean_text(error.get("evalue"), 2000),
+            traceback=clean_text(error.get("traceback", ""), 5000).splitlines()))
     return outputs
 
 
@@ -165,8 +192,11 @@ def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) 
         return False, f"the value of {step.actual} could not be read: {error}"
     positional = [got[0]] + [got[v] if kind == "remote" else v for k, (kind, v) in arguments if k is None]
     keywords = {k: got[v] if kind == "remote" else v for k, (kind, v) in arguments if k is not None}
+    # Hidden checks explain without the reference's numbers; public ones show what the student saw in
+    # their own kernel (their expected values are in the notebook anyway).
+    conceal = concealing_expected_values() if getattr(step, "hidden", True) else contextlib.nullcontext()
     try:
-        with concealing_expected_values():  # the same words as public checks, minus the numbers
+        with conceal:
             trusted[step.function](*positional, **keywords)
     except CheckFailure as failure:
         return False, str(failure)
@@ -184,15 +214,29 @@ def _decide_grade(sandbox: _Sandbox, step: Grade, seed: int) -> tuple[bool, str]
     if reply.get("error"):
         error = reply["error"]
         return False, f"{step.function} could not be tested: {error['ename']}: {error['evalue']}"
-    outcomes = []
+    outcomes, budget = [], values.Budget()  # one budget for the whole reply: many medium values add up
     for item in reply.get("outcomes", [])[:len(cases)]:
         try:
+            value = values.decode(item.get("value"), budget) if item.get("value") is not None else None
+            failure, error = _text(item.get("failure")), _text(item.get("error"))
+            not_implemented = item.get("not_implemented") is True
+        except (values.BoundaryError, AttributeError) as problem:
+            outcomes.append(exercises.Outcome(error=f"its result could not be read ({problem})"))
+            continue
+        # The inputs as they were after the call: the judge compares them with the cases made here, so a
+        # function that overwrites its input fails whatever the student's process patched. A missing entry
+        # is not "unchanged": the judge fails the case for it.
+        try:
+            after = values.decode(item["after"], budget) if item.get("after") is not None else {}
+            if not isinstance(after, dict):
+                raise values.BoundaryError("they are not a set of named values")
+        except Exception as problem:  # BoundaryError, or data that is not even shaped like a value
             outcomes.append(exercises.Outcome(
-                value=values.decode(item.get("value")) if item.get("value") is not None else None,
-                failure=_text(item.get("failure")), error=_text(item.get("error")),
-                not_implemented=item.get("not_implemented") is True))
-        except (values.BoundaryError, AttributeError) as error:
-            outcomes.append(exercises.Outcome(error=f"its result could not be read ({error})"))
+                failure=f"the inputs of {step.function} after the call could not be read ({problem}), so the "
+                        "grader cannot tell whether it left them unchanged."))
+            continue
+        outcomes.append(exercises.Outcome(value=value, failure=failure, error=error,
+                                          not_implemented=not_implemented, after=after))
     with concealing_expected_values():  # feedback must not hand out the reference's numbers
         report = exercises.judge(step.key, seed_used, cases, outcomes)
     if not report.ok:
@@ -208,7 +252,7 @@ def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tupl
     for step in steps:
         if isinstance(step, Setup):
             reply = sandbox.request({"op": "run", "source": step.code}, f"running test cell '{grade_id}'")
-            outputs += _outputs({**reply, "stdout": "", "stderr": ""})
+            outputs += _outputs({**reply, "stdout": "", "stderr": "", "dropped": 0})
             if reply.get("error"):
                 return False, _raised(step.code.splitlines()[0], reply["error"]), outputs
             try:
@@ -242,32 +286,48 @@ def _exercise_seed(seed: int, key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{key}".encode()).digest()[:4], "little")
 
 
+def zero_verdicts(source: nbformat.NotebookNode, message: str) -> dict[str, CellVerdict]:
+    """Every graded cell of the assignment at 0, with ``message``."""
+    return {meta["grade_id"]: CellVerdict(meta["grade_id"], 0.0, float(meta["points"]), message)
+            for meta in map(nbgrader_meta, source.cells) if meta.get("grade")}
+
+
+def failed_result(job: Job, note: str) -> Result:
+    """A submission that could not be graded: every question at 0 with the reason, so the gradebook,
+    the ledger and grades.csv all say the same (never a previous attempt's scores)."""
+    verdicts = zero_verdicts(nbformat.reads(job.source, as_version=4), f"not graded: {note}")
+    return Result(job.student, job.assignment, job.notebook, job.seed, list(verdicts.values()), None,
+                  [note], {}, {})
+
+
 def grade_submission(job: Job, zygote) -> Result:
     started = time.perf_counter()
+    if job.refused:
+        result = failed_result(job, job.refused)
+        result.seconds = {"total": time.perf_counter() - started}
+        return result
     source = nbformat.reads(job.source, as_version=4)
-    grade_cells = [c for c in source.cells if nbgrader_meta(c).get("grade")]
-    verdicts = {nbgrader_meta(c)["grade_id"]: CellVerdict(nbgrader_meta(c)["grade_id"], 0.0,
-                                                          float(nbgrader_meta(c)["points"]), "not run")
-                for c in grade_cells}
+    verdicts = zero_verdicts(source, "not run")
     result = Result(job.student, job.assignment, job.notebook, job.seed, [], None, [], {}, {})
 
     try:
         submitted = nbformat.reads(job.submitted.decode("utf-8", errors="replace"), as_version=4)
+        merged = merge(source, submitted)
     except Exception as error:
         result.notes.append(f"the submission is not a readable notebook ({type(error).__name__}: "
-                            f"{str(error)[:200]}): every question scores 0")
+                            f"{clean_text(error, 200)}): every question scores 0")
         for verdict in verdicts.values():
             verdict.message = "the notebook could not be read"
         result.verdicts = list(verdicts.values())
         result.seconds = {"total": time.perf_counter() - started}
         return result
 
-    merged = merge(source, submitted)
     result.notes += merged.notes
     notebook = merged.notebook
-    for cell in notebook.cells:  # written answers wait for a person
+    for cell in notebook.cells:
+        cell.source = clean_text(cell.source)
         meta = nbgrader_meta(cell)
-        if meta.get("grade") and meta.get("solution"):
+        if meta.get("grade") and meta.get("solution"):  # written answers wait for a person
             verdicts[meta["grade_id"]] = CellVerdict(meta["grade_id"], None, float(meta["points"]),
                                                      "graded by hand")
 
@@ -296,7 +356,7 @@ def grade_submission(job: Job, zygote) -> Result:
                                                                   traceback=[f"CheckFailure: {message}"])])
             else:
                 reply = sandbox.request({"op": "run", "source": cell.source}, f"running cell {index}")
-                cell.outputs = _outputs(reply)
+                cell.outputs = _outputs(reply, job.limits.output_chars)
                 grade_id = nbgrader_meta(cell).get("grade_id")
                 if reply.get("error") and grade_id:  # tells why the tests that follow fail
                     if reply["error"]["ename"] == "NotImplementedError":
@@ -317,6 +377,9 @@ def grade_submission(job: Job, zygote) -> Result:
         for verdict in verdicts.values():
             if verdict.message == "not run":
                 verdict.message = f"not run: {stopped_at}"
+    for verdict in verdicts.values():  # messages quote the student's values and errors
+        verdict.message = clean_text(verdict.message, 4000)
+    result.notes = [clean_text(note, 4000) for note in result.notes]
     result.verdicts = list(verdicts.values())
     notebook.metadata["autograder"] = {"seed": job.seed, "notes": result.notes,
                                        "confinement": result.confinement}

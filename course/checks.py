@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "CheckFailure",
     "concealing_expected_values",
+    "expected_values_concealed",
     "diagnose",
     "expect_close",
     "expect_equal",
@@ -42,6 +43,12 @@ def concealing_expected_values() -> Iterator[None]:
         yield
     finally:
         _conceal.reset(token)
+
+
+def expected_values_concealed() -> bool:
+    """True inside :func:`concealing_expected_values`: a message must then not show the reference's numbers
+    (nor numbers computed from them, such as an objective at the reference's solution)."""
+    return _conceal.get()
 
 
 def _expected_text(value: float) -> str:
@@ -236,15 +243,40 @@ def expect_choice(answer: Any, correct: str, *, options: str = "abcd", name: str
         raise CheckFailure(f"{name} {answer.strip().lower()!r} is not the right choice.")
 
 
-def expect_true(condition: bool, message: str) -> None:
-    """Raise ``CheckFailure(message)`` unless ``condition`` holds (for properties)."""
+def expect_true(condition: bool, message: str, *, name: str | None = None) -> None:
+    """Raise ``CheckFailure(message)`` unless ``condition`` holds (for properties).
+
+    ``name`` says in words what is checked (listed when the check passes); it does not change the message.
+    The condition is computed where the check runs: in a graded test cell that is the learner's process, so
+    prefer a comparison (``expect_close``, ``expect_equal``, ``expect_unchanged``) where one exists.
+    """
     if not bool(condition):
         raise CheckFailure(message)
 
 
-def expect_unchanged(before: np.ndarray, after: np.ndarray, function: str, argument: str) -> None:
-    """A function must not modify its caller's array: compare a copy taken before the call with it after."""
-    floating = np.asarray(before).dtype.kind in "fc"
-    if not np.array_equal(before, after, equal_nan=floating):
+def _same_data(actual: Any, original: Any) -> bool:
+    """Exactly the same numbers (NaN equal to NaN) in the same shape, also inside lists and tuples of arrays."""
+    if isinstance(actual, (list, tuple)) and isinstance(original, (list, tuple)):
+        return len(actual) == len(original) and all(_same_data(a, o) for a, o in zip(actual, original))
+    try:
+        a, o = np.asarray(actual), np.asarray(original)
+        if a.dtype == object or o.dtype == object or a.shape != o.shape:
+            return False
+        floating = a.dtype.kind in "fc" and o.dtype.kind in "fc"
+        return bool(np.array_equal(a, o, equal_nan=floating))
+    except Exception:  # ragged lists, strings against numbers: not the same data
+        return False
+
+
+def expect_unchanged(actual: Any, original: Any, function: str, argument: str, *, name: str | None = None) -> None:
+    """A function must not modify its caller's data.
+
+    ``actual`` is the argument's value after the call (in a test cell: the variable that was passed, which the
+    grader reads from the learner's process); ``original`` is what it held before: a copy taken before the call,
+    or the literal it was built from. Arrays, numbers and lists or tuples of them (such as a list of
+    ``(train, test)`` index pairs) are compared exactly. ``name`` says in words what is checked (listed when the
+    check passes); the message names ``function`` and its ``argument``.
+    """
+    if not _same_data(actual, original):
         raise CheckFailure(f"{function} changed its input {argument} in place; work on a copy "
                            f"(e.g. {argument}.copy() or {argument}.astype(float)) and leave the caller's array alone.")

@@ -102,3 +102,36 @@ def test_expect_unchanged_names_the_modified_argument():
     expect_unchanged(np.array(["a", "b"]), np.array(["a", "b"]), "f", "labels")
     with pytest.raises(CheckFailure, match="f changed its input x in place"):
         expect_unchanged(np.array([1, 2]), np.array([1, 3]), "f", "x")
+
+
+def test_expect_unchanged_compares_the_value_after_the_call_with_the_original_as_data():
+    """In a test cell the first argument is the variable after the call (read from the learner's process) and
+    the second the literal it was built from; in the oracle, the input after the call and the case's array."""
+    from course.checks import expect_unchanged
+    logits = np.array([[1000.0, 1001.0], [-1000.0, -1000.0]])
+    expect_unchanged(logits, [[1000.0, 1001.0], [-1000.0, -1000.0]], "softmax", "z", name="z is unchanged")
+    folds = [(np.arange(2, 6), np.arange(2)), (np.arange(4), np.arange(4, 6))]
+    expect_unchanged([(train.copy(), test.copy()) for train, test in folds], folds, "cv", "folds")
+    for changed, why in [(logits[:1], "a row fewer"), (logits.astype(np.float32) + 1, "other numbers"),
+                         (logits.ravel(), "another shape"), (None, "nothing"), (object(), "not data"),
+                         ("[[1000.0, 1001.0], [-1000.0, -1000.0]]", "a string")]:
+        with pytest.raises(CheckFailure, match="softmax changed its input z in place"):
+            expect_unchanged(changed, [[1000.0, 1001.0], [-1000.0, -1000.0]], "softmax", "z")
+    shuffled = [(np.arange(2, 6), np.arange(2)), (np.arange(4)[::-1], np.arange(4, 6))]
+    for changed in (shuffled, folds[:1], folds + [folds[0]], [np.arange(2, 6), np.arange(2)]):
+        with pytest.raises(CheckFailure, match="cv changed its input folds in place"):
+            expect_unchanged(changed, folds, "cv", "folds")
+
+
+def test_property_checks_take_a_name_in_words_that_leaves_the_message_alone():
+    expect_true(True, "never shown", name="the loss never goes up")
+    with pytest.raises(CheckFailure, match="^the loss went up.$"):
+        expect_true(False, "the loss went up.", name="the loss never goes up")
+
+
+def test_messages_can_ask_whether_expected_values_are_concealed():
+    from course.checks import concealing_expected_values, expected_values_concealed
+    assert not expected_values_concealed()
+    with concealing_expected_values():
+        assert expected_values_concealed()
+    assert not expected_values_concealed()

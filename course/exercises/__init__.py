@@ -6,6 +6,12 @@ the expected value, and how to compare the two.  The split matters for trusted
 grading: ``make_cases``, ``reference`` and ``compare`` run in the grader's own
 process, while only ``call`` has to run next to the learner's code.
 
+Inputs must come back unchanged. :func:`run_case` hands ``call`` a case whose arrays are
+working copies, and reports the inputs as they are after the call (:attr:`Outcome.after`);
+:func:`judge_case` compares them with the case it made, on the trusted side. So ``call``
+passes ``case[...]`` to the learner's function as it is: a ``.copy()`` there would hide a
+function that overwrites its input.
+
 Entry points:
 - :func:`check` is for learners: fresh random inputs every time, a friendly printout.
 - :func:`grade` is what hidden test cells call: seeded inputs, raises on failure.
@@ -22,7 +28,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from course.checks import CheckFailure, concealing_expected_values, expect_close
+from course.checks import CheckFailure, concealing_expected_values, expect_close, expect_unchanged
 
 __all__ = ["Exercise", "CheckReport", "Outcome", "run_case", "judge_case", "judge", "make_cases", "register", "get", "keys", "run_checks", "check", "grade", "passes",
            "GRADING_SEED_VARIABLE"]
@@ -45,10 +51,39 @@ class Exercise:
     key: str                                        # "week01.softmax"
     function: str                                   # the name the learner defines
     make_cases: Callable[[np.random.Generator], list[Case]]
-    call: Callable[[Callable, Case], Any]           # runs the learner's function on one case
+    call: Callable[[Callable, Case], Any]           # runs the learner's function on one case (no copies)
     reference: Callable[[Case], Any]                # the library's answer for one case
     describe: Callable[[Case], str]                 # a few words on a case, for messages
     compare: Callable[[Any, Any, Case, str], None] = field(default_factory=compare_close)
+    #: The case's entries the learner's function receives (named as its arguments) and must leave unchanged;
+    #: ``None``: every entry that holds arrays (an array, or a list or tuple of them). Name them when ``call``
+    #: builds something from other entries (a function of ``Q`` and ``b``, say) that the learner never sees.
+    inputs: tuple[str, ...] | None = None
+
+    def inputs_of(self, case: Case) -> list[str]:
+        """The names of ``case``'s entries that must be unchanged after the call."""
+        if self.inputs is not None:
+            return [name for name in self.inputs if name in case]
+        return [name for name, value in case.items() if _holds_arrays(value)]
+
+
+def _holds_arrays(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return True
+    return isinstance(value, (list, tuple)) and any(_holds_arrays(item) for item in value)
+
+
+def _working_copy(value: Any) -> Any:
+    """A copy of a case's entry that the learner's function may do anything to (arrays, also in lists/tuples)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, list):
+        return [_working_copy(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_working_copy(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _working_copy(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -106,15 +141,20 @@ def _default_seed(key: str) -> int:
 class Outcome:
     """What happened when the learner's function ran on one case: a value, or why there is none."""
     value: Any = None
-    failure: str | None = None          # a CheckFailure raised by `call` (e.g. an input changed in place)
+    failure: str | None = None          # a CheckFailure raised by `call` (a result it cannot use, say)
     error: str | None = None            # "ValueError: ..." when the learner's code raised
     not_implemented: bool = False
+    #: The inputs (``Exercise.inputs_of``) as they were after the call, by name: judged on the trusted side.
+    after: dict = field(default_factory=dict)
 
 
 def run_case(exercise: Exercise, function: Callable, case: Case) -> Outcome:
-    """The learner's side of one case: call their function and keep whatever happened."""
+    """The learner's side of one case: call their function on working copies of the case's data and keep
+    whatever happened, with the inputs as they are after the call (``case`` itself is never touched)."""
+    working = {name: _working_copy(value) for name, value in case.items()}
     try:
-        return Outcome(value=exercise.call(function, case))
+        value = exercise.call(function, working)
+        return Outcome(value=value, after={name: working[name] for name in exercise.inputs_of(case)})
     except NotImplementedError:
         return Outcome(not_implemented=True)
     except CheckFailure as failure:
@@ -131,6 +171,14 @@ def judge_case(exercise: Exercise, case: Case, outcome: Outcome) -> str | None:
         return outcome.failure
     if outcome.error is not None:
         return f"{exercise.function} raised {outcome.error}"
+    for argument in exercise.inputs_of(case):
+        if argument not in outcome.after:
+            return (f"the grader did not get {argument} back after {exercise.function} ran, so it cannot tell "
+                    "whether the function left it unchanged.")
+        try:
+            expect_unchanged(outcome.after[argument], case[argument], exercise.function, argument)
+        except CheckFailure as failure:
+            return str(failure)
     try:
         exercise.compare(outcome.value, exercise.reference(case), case, f"the result of {exercise.function}")
     except CheckFailure as failure:

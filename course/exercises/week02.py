@@ -16,10 +16,11 @@ from typing import Any, Callable
 import numpy as np
 import scipy.stats
 
-from course.checks import CheckFailure, diagnose, expect_close, expect_unchanged
+from course.checks import CheckFailure, diagnose, expect_close, expected_values_concealed
 from course.exercises import Case, Exercise, register
 
-
+# Every `call` passes the case's arrays as they are: run_case gives it working copies and the grader checks
+# that they come back unchanged (a .copy() here would hide a function that overwrites its input).
 
 
 def _as_floats(value: Any, what: str) -> np.ndarray:
@@ -63,10 +64,7 @@ def _analytic_jacobian(case: Case) -> np.ndarray:
 
 
 def _call_numerical_jacobian(function: Callable, case: Case) -> Any:
-    x = case["x"].copy()
-    result = function(_vector_function(case), x)
-    expect_unchanged(case["x"], x, "numerical_jacobian", "x")
-    return result
+    return function(_vector_function(case), case["x"])
 
 
 def _compare_jacobian(actual: Any, expected: Any, case: Case, name: str) -> None:
@@ -91,6 +89,7 @@ register(Exercise(
     make_cases=lambda rng: [_vector_function_case(rng, n, m)
                             for n, m in [(3, 2), (1, 4), (4, 1), (5, 5), (2, 6), (8, 3)]],
     call=_call_numerical_jacobian,
+    inputs=("x",),               # P, Q, c, R only define f
     reference=_analytic_jacobian,
     describe=lambda case: (f"a random smooth f from R^{case['x'].size} to R^{case['P'].shape[0]}, "
                            f"x with shape {case['x'].shape}"),
@@ -184,11 +183,7 @@ def _compare_gd(actual: Any, expected: Any, case: Case, name: str) -> None:
 
 
 def _call_gd(function: Callable, case: Case) -> Any:
-    X, y = case["X"].copy(), case["y"].copy()
-    result = function(X, y, case["lr"], case["n_epochs"])
-    expect_unchanged(case["X"], X, "linear_regression_gd", "X")
-    expect_unchanged(case["y"], y, "linear_regression_gd", "y")
-    return result
+    return function(case["X"], case["y"], case["lr"], case["n_epochs"])
 
 
 register(Exercise(
@@ -241,11 +236,9 @@ def _updates_per_epoch(case: Case) -> int:
 
 
 def _call_sgd(function: Callable, case: Case) -> Any:
-    X, y = case["X"].copy(), case["y"].copy()
+    X, y = case["X"], case["y"]
     args = (case["lr"], case["n_epochs"], case["batch_size"], case["decay"])
     path = function(X, y, *args, case["seed"])
-    expect_unchanged(case["X"], X, "minibatch_sgd", "X")
-    expect_unchanged(case["y"], y, "minibatch_sgd", "y")
     if case["kind"] != "single":
         return path
     return path, function(X, y, *args, case["seed"]), function(X, y, *args, case["seed"] + 1)
@@ -389,8 +382,9 @@ def _compare_sgd(actual: Any, expected: Any, case: Case, name: str) -> None:
         X, y = case["X"], case["y"]
         best, final = _mse(X, y, expected), _mse(X, y, path[-1])
         if not final <= 1.02 * best:
+            minimum = "" if expected_values_concealed() else f" {best:.4g}"
             raise CheckFailure(f"the MSE at the last row of {name} is {final:.4g}, more than 2% above the "
-                               f"least-squares minimum {best:.4g} (np.linalg.lstsq); with this decaying learning rate "
+                               f"least-squares minimum{minimum} (np.linalg.lstsq); with this decaying learning rate "
                                "a correct implementation ends within 0.5% of it.")
 
 
@@ -485,11 +479,7 @@ def _describe_bayes(case: Case) -> str:
 
 
 def _call_bayes(function: Callable, case: Case) -> Any:
-    prior, likelihood = case["prior"].copy(), case["likelihood"].copy()
-    result = function(prior, likelihood)
-    expect_unchanged(case["prior"], prior, "bayes_posterior", "prior")
-    expect_unchanged(case["likelihood"], likelihood, "bayes_posterior", "likelihood")
-    return result
+    return function(case["prior"], case["likelihood"])
 
 
 register(Exercise(
@@ -554,22 +544,22 @@ def _compare_interval(actual: Any, expected: Any, case: Case, name: str) -> None
         scipy.stats.t.ppf((1 + confidence) / 2, n) * sd1 / math.sqrt(n):
             f"it uses n = {n} degrees of freedom; the t distribution here has n - 1 = {n - 1}.",
     }
+    hidden = expected_values_concealed()   # a hidden test: say what is wrong, not what the half-width should be
     for value, explanation in known.items():
         if np.isclose(half, value, rtol=1e-7):
-            raise CheckFailure(f"the half-width (high - low) / 2 of {name} is {half:.6g}, expected "
-                               f"{half_expected:.6g}: {explanation}")
+            expected = ", which is not right" if hidden else f", expected {half_expected:.6g}"
+            raise CheckFailure(f"the half-width (high - low) / 2 of {name} is {half:.6g}{expected}: {explanation}")
     hint = ""
     if abs(mean) > 1e6 * sd1:
         hint = (f" The values are all near {mean:.3g}: compute the variance from the deviations, sum((x - mean)²), "
                 "because mean(x²) - mean² subtracts two huge, nearly equal numbers and cancels every digit.")
-    raise CheckFailure(f"the half-width (high - low) / 2 of {name} is {half:.6g}, expected {half_expected:.6g} "
-                       f"= t quantile at (1 + confidence) / 2 with n - 1 degrees of freedom × s / sqrt(n).{hint}")
+    expected = ", but it should be the" if hidden else f", expected {half_expected:.6g} ="
+    raise CheckFailure(f"the half-width (high - low) / 2 of {name} is {half:.6g}{expected} t quantile at "
+                       f"(1 + confidence) / 2 with n - 1 degrees of freedom × s / sqrt(n).{hint}")
 
 
 def _call_interval(function: Callable, case: Case) -> Any:
-    sample = case["sample"].copy()
-    result = function(sample, case["confidence"])
-    expect_unchanged(case["sample"], sample, "t_confidence_interval", "sample")
+    result = function(case["sample"], case["confidence"])
     return tuple(result) if isinstance(result, (tuple, list)) and len(result) == 2 else result
 
 

@@ -11,10 +11,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from course.checks import CheckFailure, diagnose, expect_close, expect_unchanged
+from course.checks import CheckFailure, diagnose, expect_close, expected_values_concealed
 from course.exercises import Case, Exercise, register
 
-
+# Every `call` passes the case's arrays as they are: run_case gives it working copies and the grader checks
+# that they come back unchanged (a .copy() here would hide a function that overwrites its input).
 
 
 def _parts(actual: Any, names: Sequence[str], name: str) -> tuple:
@@ -82,11 +83,7 @@ def _ridge_reference(case: Case) -> tuple[np.ndarray, float]:
 
 
 def _call_ridge(function: Callable, case: Case) -> Any:
-    X, y = case["X"].copy(), case["y"].copy()
-    result = function(X, y, case["alpha"])
-    expect_unchanged(case["X"], X, "ridge_fit", "X")
-    expect_unchanged(case["y"], y, "ridge_fit", "y")
-    return result
+    return function(case["X"], case["y"], case["alpha"])
 
 
 def _compare_ridge(actual: Any, expected: Any, case: Case, name: str) -> None:
@@ -190,13 +187,9 @@ def _compare_metric_dict(keys: Sequence[str], hint: Callable[[str, Any, float, C
     return compare
 
 
-def _call_on_pair(function_name: str, first: str, second: str) -> Callable[[Callable, Case], Any]:
+def _call_on_pair(first: str, second: str) -> Callable[[Callable, Case], Any]:
     def call(function: Callable, case: Case) -> Any:
-        a, b = case[first].copy(), case[second].copy()
-        result = function(a, b)
-        expect_unchanged(case[first], a, function_name, first)
-        expect_unchanged(case[second], b, function_name, second)
-        return result
+        return function(case[first], case[second])
     return call
 
 
@@ -206,7 +199,7 @@ register(Exercise(
     make_cases=lambda rng: [_regression_case(rng, n, kind) for n, kind in
                             [(10, "noisy"), (50, "outlier"), (8, "perfect"), (30, "worse_than_mean"),
                              (25, "biased"), (2, "noisy"), (200, "noisy")]],
-    call=_call_on_pair("regression_metrics", "y_true", "y_pred"),
+    call=_call_on_pair("y_true", "y_pred"),
     reference=_regression_reference,
     describe=lambda case: f"{len(case['y_true'])} targets",
     compare=_compare_metric_dict(REGRESSION_KEYS, _regression_hint, rtol=1e-9, atol=1e-12),
@@ -246,11 +239,7 @@ def _torch_logistic_reference(case: Case) -> tuple[float, np.ndarray, float]:
 
 
 def _call_logistic_loss(function: Callable, case: Case) -> Any:
-    w, X, y = case["w"].copy(), case["X"].copy(), case["y"].copy()
-    result = function(w, case["b"], X, y)
-    for before, after, argument in ((case["w"], w, "w"), (case["X"], X, "X"), (case["y"], y, "y")):
-        expect_unchanged(before, after, "logistic_loss_and_grad", argument)
-    return result
+    return function(case["w"], case["b"], case["X"], case["y"])
 
 
 def _compare_logistic_loss(actual: Any, expected: Any, case: Case, name: str) -> None:
@@ -281,6 +270,7 @@ register(Exercise(
     function="logistic_loss_and_grad",
     make_cases=_logistic_loss_cases,
     call=_call_logistic_loss,
+    inputs=("w", "X", "y"),      # b is a float: nothing to change in place
     reference=_torch_logistic_reference,
     describe=lambda case: (f"X with shape {case['X'].shape}"
                            + (", logits in the hundreds" if np.abs(case["X"] @ case["w"]).max() > 100 else "")
@@ -340,11 +330,7 @@ def _logistic_fit_reference(case: Case) -> tuple[np.ndarray, float]:
 
 
 def _call_logistic_fit(function: Callable, case: Case) -> Any:
-    X, y = case["X"].copy(), case["y"].copy()
-    result = function(X, y, case["C"])
-    expect_unchanged(case["X"], X, "logistic_fit", "X")
-    expect_unchanged(case["y"], y, "logistic_fit", "y")
-    return result
+    return function(case["X"], case["y"], case["C"])
 
 
 def _compare_logistic_fit(actual: Any, expected: Any, case: Case, name: str) -> None:
@@ -369,12 +355,16 @@ def _compare_logistic_fit(actual: Any, expected: Any, case: Case, name: str) -> 
     z = X @ w + b
     p = np.exp(-np.logaddexp(0.0, -z))
     gradient = np.r_[w + C * X.T @ (p - y), C * np.sum(p - y)]
+    if expected_values_concealed():  # a hidden test: nothing computed from the reference's (w, b)
+        at_minimum, differences = "is higher than at the minimum", ""
+    else:
+        at_minimum = f"and {best:.8g} at the minimum"
+        differences = f" Largest difference in w: {np.abs(w - want_w).max():.2g}; in b: {abs(b - want_b):.2g}."
     raise CheckFailure(
         f"{name} is not the minimiser of ½‖w‖² + C Σ log-loss (compared with LogisticRegression(C={C:g})): "
-        f"the objective is {yours:.8g} at your (w, b) and {best:.8g} at the minimum, and its gradient at your "
-        f"(w, b) has norm {np.linalg.norm(gradient):.2g} instead of about 0. Not converged yet (more iterations, "
-        f"or Newton's method), or a different objective? Largest difference in w: "
-        f"{np.abs(w - want_w).max():.2g}; in b: {abs(b - want_b):.2g}.")
+        f"the objective is {yours:.8g} at your (w, b) {at_minimum}, and its gradient at your (w, b) has norm "
+        f"{np.linalg.norm(gradient):.2g} instead of about 0. Not converged yet (more iterations, or Newton's "
+        f"method), or a different objective?{differences}")
 
 
 register(Exercise(
@@ -460,11 +450,7 @@ def _best_split_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def _call_best_split(function: Callable, case: Case) -> Any:
-    X, y = case["X"].copy(), case["y"].copy()
-    result = function(X, y, case["criterion"])
-    expect_unchanged(case["X"], X, "best_split", "X")
-    expect_unchanged(case["y"], y, "best_split", "y")
-    return result
+    return function(case["X"], case["y"], case["criterion"])
 
 
 def _compare_best_split(actual: Any, expected: Any, case: Case, name: str) -> None:
@@ -496,10 +482,12 @@ def _compare_best_split(actual: Any, expected: Any, case: Case, name: str) -> No
     best = _children_impurity(X, y, want_feature, want_threshold, criterion)
     if yours <= best + 1e-12:  # an equally good split: ties are allowed
         return
+    better = ("another split gets a lower one" if expected_values_concealed() else
+              f"(feature {want_feature}, threshold {want_threshold:g}) gets {best:.6g}")
     raise CheckFailure(f"the split (feature {feature}, threshold {threshold:g}) is not the best one: its children "
-                       f"have a weighted {criterion} impurity of {yours:.6g}, but (feature {want_feature}, threshold "
-                       f"{want_threshold:g}) gets {best:.6g}. Weight each child's impurity by its share of the "
-                       f"examples, use the criterion asked for ({criterion!r}), and try every feature.")
+                       f"have a weighted {criterion} impurity of {yours:.6g}, but {better}. Weight each child's "
+                       f"impurity by its share of the examples, use the criterion asked for ({criterion!r}), and "
+                       "try every feature.")
 
 
 register(Exercise(
@@ -575,7 +563,7 @@ register(Exercise(
     make_cases=lambda rng: [_classification_case(rng, n, kind) for n, kind in
                             [(20, "noisy"), (200, "imbalanced"), (15, "never_predicts_positive"),
                              (12, "no_true_positive_labels"), (10, "perfect"), (100, "noisy"), (1, "perfect")]],
-    call=_call_on_pair("classification_metrics", "y_true", "y_pred"),
+    call=_call_on_pair("y_true", "y_pred"),
     reference=_classification_reference,
     describe=lambda case: (f"{len(case['y_true'])} labels, {int(case['y_true'].sum())} positive, "
                            f"{int(case['y_pred'].sum())} predicted positive"),
@@ -632,7 +620,7 @@ register(Exercise(
     make_cases=lambda rng: [_roc_case(rng, n, kind) for n, kind in
                             [(20, "normal"), (100, "ties"), (200, "imbalanced"), (15, "perfect"), (15, "reversed"),
                              (10, "constant"), (2, "normal"), (60, "ties")]],
-    call=_call_on_pair("roc_auc", "y_true", "scores"),
+    call=_call_on_pair("y_true", "scores"),
     reference=_roc_reference,
     describe=lambda case: (f"{len(case['y_true'])} scores, {int(case['y_true'].sum())} positive"
                            + (", tied scores" if len(np.unique(case["scores"])) < len(case["scores"]) else "")),

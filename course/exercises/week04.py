@@ -18,10 +18,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
-from course.checks import CheckFailure, diagnose, expect_unchanged
+from course.checks import CheckFailure, diagnose, expected_values_concealed
 from course.exercises import Case, Exercise, compare_close, register
 
-
+# Every `call` passes the case's arrays as they are: run_case gives it working copies and the grader checks
+# that they come back unchanged (a .copy() here would hide a function that overwrites its input).
 
 
 def _expect(problem: str | None) -> None:
@@ -98,8 +99,9 @@ def _compare_bootstrap(actual: Any, expected: Any, case: Case, name: str) -> Non
         if abs(rate - p) > tolerance:
             hint = (" No index is ever out of bag: are you drawing without replacement (a permutation)?"
                     if rate == 0 else "")
+            share = "" if expected_values_concealed() else f" = {p:.3f}"
             raise CheckFailure(f"on average {rate:.3f} of the samples are out of bag, but a bootstrap (n draws with "
-                               f"replacement) leaves out (1 - 1/n)^n = {p:.3f} of them (n = {n}).{hint}")
+                               f"replacement) leaves out (1 - 1/n)^n{share} of them (n = {n}).{hint}")
 
 
 register(Exercise(
@@ -151,11 +153,7 @@ def _hinge_reference(case: Case) -> tuple[float, np.ndarray, float]:
 
 
 def _call_hinge(function: Callable, case: Case) -> Any:
-    w, X, y = case["w"].copy(), case["X"].copy(), case["y"].copy()
-    result = function(w, case["b"], X, y, case["C"])
-    expect_unchanged(case["w"], w, "hinge_loss_and_gradient", "w")
-    expect_unchanged(case["X"], X, "hinge_loss_and_gradient", "X")
-    return result
+    return function(case["w"], case["b"], case["X"], case["y"], case["C"])
 
 
 def _compare_hinge(actual: Any, expected: Any, case: Case, name: str) -> None:
@@ -174,7 +172,8 @@ def _compare_hinge(actual: Any, expected: Any, case: Case, name: str) -> None:
                                (regulariser + hinge.sum(), "C multiplies the hinge terms")]:
             if np.ndim(loss) == 0 and np.isclose(float(loss), value, rtol=1e-9, atol=1e-9) and \
                     not np.isclose(value, want_loss, rtol=1e-9, atol=1e-9):
-                raise CheckFailure(f"the loss is {float(loss):.6g} but should be {want_loss:.6g}: {mistake}.")
+                should = ", which is not right" if expected_values_concealed() else f" but should be {want_loss:.6g}"
+                raise CheckFailure(f"the loss is {float(loss):.6g}{should}: {mistake}.")
         raise CheckFailure(problem)
     problem = diagnose(grad_w, want_w, rtol=1e-6, atol=1e-6,
                        what="grad_w (checked against central differences of the objective)")
@@ -220,7 +219,7 @@ register(Exercise(
     make_cases=lambda rng: [_kernel_case(rng, 1, 1, 1, 0.5), _kernel_case(rng, 5, 3, 2, 1.0),
                             _kernel_case(rng, 20, 30, 4, 0.1), _kernel_case(rng, 12, 12, 3, 2.0, same=True),
                             _kernel_case(rng, 40, 1, 10, 0.02), _kernel_case(rng, 7, 9, 2, 10.0)],
-    call=lambda function, case: function(case["X"].copy(), case["Y"].copy(), case["gamma"]),
+    call=lambda function, case: function(case["X"], case["Y"], case["gamma"]),
     reference=lambda case: rbf_kernel(case["X"], case["Y"], gamma=case["gamma"]),
     describe=lambda case: f"X with shape {case['X'].shape}, Y with shape {case['Y'].shape}, gamma = {case['gamma']}",
     compare=compare_close(rtol=1e-9, atol=1e-12),
@@ -305,9 +304,8 @@ register(Exercise(
                             [(30, 1, 10, 0.1, 1), (60, 3, 25, 0.3, 3), (100, 5, 30, 0.1, 2),
                              (25, 2, 5, 1.0, 4), (80, 4, 40, 0.05, 3), (40, 2, 1, 0.5, 2),
                              (20, 6, 8, 0.5, 5)]],
-    call=lambda function, case: function(case["X"].copy(), case["y"].copy(), case["X_eval"].copy(),
-                                         case["n_estimators"], case["learning_rate"], case["max_depth"],
-                                         case["random_state"]),
+    call=lambda function, case: function(case["X"], case["y"], case["X_eval"], case["n_estimators"],
+                                         case["learning_rate"], case["max_depth"], case["random_state"]),
     reference=_boosting_reference,
     describe=lambda case: (f"X with shape {case['X'].shape}, n_estimators = {case['n_estimators']}, "
                            f"learning_rate = {case['learning_rate']}, max_depth = {case['max_depth']}"),
@@ -382,9 +380,10 @@ def _compare_folds(actual: Any, expected: np.ndarray, case: Case, name: str) -> 
     got_sizes, want_sizes = np.bincount(folds.astype(int), minlength=k), np.bincount(expected, minlength=k)
     if not case["stratified"]:
         if not np.array_equal(got_sizes, want_sizes):
-            raise CheckFailure(f"the test folds have sizes {got_sizes.tolist()}, but KFold gives "
-                               f"{want_sizes.tolist()}: each fold gets n // n_splits samples and the first "
-                               "n % n_splits folds get one more.")
+            gives = "which is not what KFold gives" if expected_values_concealed() else \
+                f"but KFold gives {want_sizes.tolist()}"
+            raise CheckFailure(f"the test folds have sizes {got_sizes.tolist()}, {gives}: each fold gets "
+                               "n // n_splits samples and the first n % n_splits folds get one more.")
         raise CheckFailure(f"the fold sizes are right but the samples are not: without shuffling, KFold's test folds "
                            f"are contiguous blocks (fold 0 = the first {want_sizes[0]} samples, and so on); "
                            f"{_first_difference(folds, expected)}.")
@@ -404,9 +403,10 @@ def _compare_folds(actual: Any, expected: np.ndarray, case: Case, name: str) -> 
         got = np.bincount(folds[y == label].astype(int), minlength=k)
         want = np.bincount(expected[y == label], minlength=k)
         if not np.array_equal(got, want):
-            raise CheckFailure(f"class {label!r} has {got.tolist()} samples in folds 0..{k - 1}, but StratifiedKFold "
-                               f"puts {want.tolist()} there: deal the sorted labels round-robin to find each "
-                               "fold's quota per class.")
+            puts = "which is not what StratifiedKFold puts there" if expected_values_concealed() else \
+                f"but StratifiedKFold puts {want.tolist()} there"
+            raise CheckFailure(f"class {label!r} has {got.tolist()} samples in folds 0..{k - 1}, {puts}: deal the "
+                               "sorted labels round-robin to find each fold's quota per class.")
     raise CheckFailure("every fold holds the right number of each class, but not the right samples: within a class, "
                        "fill the folds in blocks, in the samples' original order (the first quota of the class to "
                        f"fold 0, the next to fold 1, ...); {_first_difference(folds, expected)}.")
@@ -414,6 +414,8 @@ def _compare_folds(actual: Any, expected: np.ndarray, case: Case, name: str) -> 
 
 def _first_difference(folds: np.ndarray, expected: np.ndarray) -> str:
     i = int(np.flatnonzero(folds != expected)[0])
+    if expected_values_concealed():
+        return f"sample {i} is in fold {int(folds[i])}, which is not its fold"
     return f"sample {i} is in fold {int(folds[i])} but should be in fold {int(expected[i])}"
 
 
@@ -421,7 +423,7 @@ register(Exercise(
     key="week04.kfold_test_folds",
     function="kfold_test_folds",
     make_cases=_kfold_cases,
-    call=lambda function, case: function(case["y"].copy(), case["n_splits"], stratified=case["stratified"]),
+    call=lambda function, case: function(case["y"], case["n_splits"], stratified=case["stratified"]),
     reference=_kfold_reference,
     describe=lambda case: (f"{'stratified, ' if case['stratified'] else ''}{len(case['y'])} samples, "
                            f"n_splits = {case['n_splits']}"),
@@ -450,11 +452,7 @@ def _leakage_reference(case: Case) -> np.ndarray:
 
 
 def _call_scaled_cv(function: Callable, case: Case) -> Any:
-    X = case["X"].copy()
-    folds = [(train.copy(), test.copy()) for train, test in case["folds"]]
-    result = function(X, case["y"].copy(), folds, lambda: Ridge(alpha=case["alpha"]))
-    expect_unchanged(case["X"], X, "scaled_cv_scores", "X")
-    return result
+    return function(case["X"], case["y"], case["folds"], lambda: Ridge(alpha=case["alpha"]))
 
 
 def _statistics(rows: np.ndarray, ddof: int = 0) -> tuple[np.ndarray, np.ndarray]:

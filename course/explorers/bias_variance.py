@@ -1,10 +1,24 @@
 """Explorer: polynomial degree and ridge penalty against bias, variance, training and test error.
 
 The model (``BiasVarianceStudy``) fits polynomial ridge regressions of every degree to many training sets drawn
-from the same noisy curve, and computes from the fits themselves what the picture shows: the spread of the fits
-(variance), how far their average is from the truth (bias²), the training error and the expected test error
-bias² + variance + noise.  ``bias_variance_explorer`` (the view) only maps sliders to fields and draws.  The fits
-run the learner's ``ridge_fit`` once it passes its checks, and a vectorised reference until then.
+from the same noisy curve (1000 by default), and estimates from those fits what the picture shows: the spread of
+the fits (variance), how far their average is from the truth (bias²), the training error and the expected test
+error bias² + variance + noise².  ``bias_variance_explorer`` (the view) only maps sliders to fields and draws.
+
+Two details make the estimates right rather than merely plausible:
+
+- **Unbiased estimates.**  With S training sets, the squared distance between the *average* of the fits and the
+  truth overstates bias² by variance / S on average (the average of S fits still wobbles).  The model subtracts
+  that (``(mean fit − truth)² − s² / S``, s² the sample variance with S − 1), so bias² and variance are both
+  unbiased, and bias² + variance equals the mean over training sets of (fit − truth)².
+- **Scored where there are data.**  Training inputs are uniform on [-1, 1]; near the ends a set often has no point,
+  and a high-degree polynomial extrapolates wildly there.  The errors are averaged over x in [-0.8, 0.8]
+  (``scored``), the inner part of the range; the fits are still drawn over all of it.
+
+Ridge fits are linear in the targets, so the fits to ``f(x) + σ ε`` are the fits to ``f(x)`` plus σ times the
+fits to ``ε``: one batch of fits per penalty serves every noise level, and moving the degree or the noise costs
+no fitting at all.  The statistics come from the batched reference ridge; the learner's ``ridge_fit``, once it
+passes its checks, fits the training sets that are drawn, and must agree with the reference on them.
 """
 from __future__ import annotations
 
@@ -14,12 +28,14 @@ from typing import Callable
 
 import numpy as np
 
-from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, guarded, new_figure
+from course.explorers.view import (LearnerChecks, LearnerFailed, Validate, assemble, figure_png, guarded,
+                                   new_figure)
 
-__all__ = ["true_curve", "polynomial_features", "reference_ridge_fits", "BiasVariancePicture",
-           "BiasVarianceStudy", "bias_variance_explorer"]
+__all__ = ["true_curve", "polynomial_features", "reference_ridge_fits", "bias_variance_estimates",
+           "BiasVariancePicture", "BiasVarianceStudy", "bias_variance_explorer"]
 
 EXERCISE_KEY = "week03.ridge_fit"
+DRAWN = 12   # fits drawn on the left: enough to show the spread
 
 
 def true_curve(x: np.ndarray) -> np.ndarray:
@@ -44,24 +60,50 @@ def reference_ridge_fits(features: np.ndarray, targets: np.ndarray, alpha: float
     return coefs, target_means[:, 0] - np.einsum("sp,sp->s", feature_means[:, 0], coefs)
 
 
+def bias_variance_estimates(predictions: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """(bias², variance) averaged over the inputs, from predictions (S, G) of S independent fits at G inputs.
+
+    Both are unbiased: variance is the sample variance over fits (divided by S − 1), and bias² is the squared
+    error of the average fit minus variance / S, the part of it that comes from averaging only S fits.  So
+    bias² may come out slightly negative when the true bias² is near 0.
+    """
+    predictions = np.asarray(predictions, dtype=float)
+    S = predictions.shape[0]
+    variance = predictions.var(axis=0, ddof=1)
+    bias2 = (predictions.mean(axis=0) - truth) ** 2 - variance / S
+    return float(bias2.mean()), float(variance.mean())
+
+
 @dataclass(frozen=True, eq=False)
 class BiasVariancePicture:
     """What one update draws; the error curves have one entry per degree in ``degrees``."""
     degree: int
     alpha: float
     noise: float
-    x_grid: np.ndarray          # (G,) where fits are evaluated (test inputs, uniform on [-1, 1])
+    x_grid: np.ndarray          # (G,) where fits are drawn, uniform on [-1, 1]
     truth: np.ndarray           # (G,)
+    scored: tuple               # (low, high): the errors average over the x_grid points in this range
     x_train: np.ndarray         # (n,) the first training set, to show one sample of data
     y_train: np.ndarray
-    fits: np.ndarray            # (S, G): the chosen degree's fit to every training set
+    fits: np.ndarray            # (DRAWN, G): the chosen degree's fits to the first DRAWN training sets
+    mean_fit: np.ndarray        # (G,): the chosen degree's average fit over all n_sets training sets
+    n_sets: int
     degrees: np.ndarray         # (D,)
     train_mse: np.ndarray       # (D,) mean over training sets of the error on their own data
-    test_mse: np.ndarray        # (D,) expected squared error on new data = bias2 + variance + noise²
-    bias2: np.ndarray           # (D,)
+    test_mse: np.ndarray        # (D,) expected squared error on new data in the scored range = bias2 + variance + noise²
+    bias2: np.ndarray           # (D,) unbiased estimates (may dip just below 0 where the true value is ~0)
     variance: np.ndarray        # (D,)
     implementation: str         # "yours" | "reference"
     running: str
+
+
+@dataclass(frozen=True, eq=False)
+class _Fits:
+    """For one penalty: per degree, what any noise level needs (index 0: fits to f(x), index 1: fits to ε)."""
+    drawn: list          # per degree: predictions (DRAWN, G, 2) of the drawn sets on the grid
+    mean: np.ndarray     # (D, G, 2) average prediction over all sets
+    cov: np.ndarray      # (D, Gs, 3) over sets, at the scored points: var of f-part, covariance, var of ε-part
+    train: np.ndarray    # (D, 3): mean squared training residual: f·f, f·ε, ε·ε parts
 
 
 @dataclass
@@ -73,18 +115,37 @@ class BiasVarianceStudy:
     ridge_fit: Callable | None = None
     validate: Validate | None = None
     n_train: int = 25
-    n_sets: int = 40
+    n_sets: int = 1000
     max_degree: int = 15
+    scored: tuple = (-0.8, 0.8)
     seed: int = 0
     _draws: tuple = field(default=None, init=False, repr=False)
+    _prepared: dict = field(default=None, init=False, repr=False)
     _cache: dict = field(default_factory=dict, init=False, repr=False)
     _checks: LearnerChecks = field(default_factory=LearnerChecks, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # One set of random draws for the explorer's lifetime: moving a slider never reshuffles the data.
         rng = np.random.default_rng(self.seed)
-        self._draws = (rng.uniform(-1.0, 1.0, size=(self.n_sets, self.n_train)),
-                       rng.normal(size=(self.n_sets, self.n_train)))
+        x = rng.uniform(-1.0, 1.0, size=(self.n_sets, self.n_train))
+        eps = rng.normal(size=(self.n_sets, self.n_train))
+        self._draws = (x, eps)
+        # What every penalty shares: features of the highest degree (a lower degree takes the first columns),
+        # their centred Gram matrices and the right-hand sides for both targets.
+        features = polynomial_features(x, self.max_degree)                       # (S, n, P)
+        targets = np.stack([true_curve(x), eps], axis=-1)                        # (S, n, 2)
+        feature_means, target_means = features.mean(axis=1), targets.mean(axis=1)
+        centred = features - feature_means[:, None]
+        x_grid = np.linspace(-1.0, 1.0, 101)
+        low, high = self.scored
+        self._prepared = dict(
+            features=features, targets=targets, feature_means=feature_means, target_means=target_means,
+            gram=np.matmul(centred.transpose(0, 2, 1), centred),
+            rhs=np.matmul(centred.transpose(0, 2, 1), targets - target_means[:, None]),
+            target_products=np.matmul((targets - target_means[:, None]).transpose(0, 2, 1),
+                                      targets - target_means[:, None]),
+            x_grid=x_grid, grid_features=polynomial_features(x_grid, self.max_degree),
+            scored=(x_grid >= low - 1e-12) & (x_grid <= high + 1e-12))
 
     def check_ridge_fit(self) -> tuple[bool, str]:
         """(passes, why not); the checks run once per function, not on every slider move."""
@@ -97,55 +158,110 @@ class BiasVarianceStudy:
 
     def _compute(self) -> BiasVariancePicture:
         ridge_fit, why = self._checks.usable(EXERCISE_KEY, self.ridge_fit, self.validate)
-        predictions, train_mse = self._fits_of_every_degree(float(self.alpha), float(self.noise), ridge_fit)
+        alpha, noise, k = float(self.alpha), float(self.noise), int(self.degree) - 1
+        fits = self._fits(alpha)
+        prepared = self._prepared
+        x_grid, scored = prepared["x_grid"], prepared["scored"]
+        truth = true_curve(x_grid)
+        S = self.n_sets
+        mean = fits.mean[..., 0] + noise * fits.mean[..., 1]                                  # (D, G)
+        cov = fits.cov
+        variance_at = cov[..., 0] + 2 * noise * cov[..., 1] + noise ** 2 * cov[..., 2]         # (D, Gs)
+        bias2 = np.mean((mean[:, scored] - truth[scored]) ** 2 - variance_at / S, axis=1)
+        variance = variance_at.mean(axis=1)
+        train = fits.train
+        train_mse = train[:, 0] + 2 * noise * train[:, 1] + noise ** 2 * train[:, 2]
+        drawn = fits.drawn[k][..., 0] + noise * fits.drawn[k][..., 1]                       # (DRAWN, G)
         if ridge_fit is not None:
+            drawn = self._learners_drawn_fits(ridge_fit, alpha, noise, k, drawn)
             implementation, running = "yours", "running: your ridge_fit"
         else:
             implementation, running = "reference", "running: the reference" + (why and f" (your ridge_fit {why})")
-        x_grid = np.linspace(-1.0, 1.0, 101)
-        truth = true_curve(x_grid)
-        mean_fit = predictions.mean(axis=1)                                   # (D, G)
-        bias2 = np.mean((mean_fit - truth) ** 2, axis=1)
-        variance = np.mean(predictions.var(axis=1), axis=1)
         x, eps = self._draws
         return BiasVariancePicture(
-            degree=int(self.degree), alpha=float(self.alpha), noise=float(self.noise), x_grid=x_grid,
-            truth=truth, x_train=x[0], y_train=true_curve(x[0]) + self.noise * eps[0],
-            fits=predictions[int(self.degree) - 1], degrees=np.arange(1, self.max_degree + 1),
-            train_mse=train_mse, test_mse=bias2 + variance + self.noise ** 2, bias2=bias2, variance=variance,
+            degree=k + 1, alpha=alpha, noise=noise, x_grid=x_grid, truth=truth,
+            scored=(float(x_grid[scored][0]), float(x_grid[scored][-1])),
+            x_train=x[0], y_train=true_curve(x[0]) + noise * eps[0], fits=drawn, mean_fit=mean[k], n_sets=S,
+            degrees=np.arange(1, self.max_degree + 1), train_mse=train_mse,
+            test_mse=bias2 + variance + noise ** 2, bias2=bias2, variance=variance,
             implementation=implementation, running=running)
 
-    def _fits_of_every_degree(self, alpha: float, noise: float,
-                              ridge_fit: Callable | None) -> tuple[np.ndarray, np.ndarray]:
-        """Predictions (D, S, G) on the grid and training MSE (D,), by ``ridge_fit`` (None: the reference);
-        cached, so moving the degree is free."""
-        key = (alpha, noise, id(ridge_fit))
+    def _learners_drawn_fits(self, ridge_fit: Callable, alpha: float, noise: float, k: int,
+                             reference: np.ndarray) -> np.ndarray:
+        """The drawn fits by the learner's ridge_fit (cached per penalty and degree); they must match the
+        reference, which computes the statistics over all training sets."""
+        key = ("yours", id(ridge_fit), alpha, k)
         if key not in self._cache:
             x, eps = self._draws
-            y = true_curve(x) + noise * eps
-            grid = np.linspace(-1.0, 1.0, 101)
-            predictions, train_mse = [], []
-            for degree in range(1, self.max_degree + 1):
-                features = polynomial_features(x, degree)
-                if ridge_fit is not None:
-                    fit = guarded(EXERCISE_KEY, ridge_fit)
-                    fitted = [fit(features[s], y[s], alpha) for s in range(self.n_sets)]
-                    coefs = np.array([np.asarray(c, dtype=float) for c, _ in fitted])
-                    intercepts = np.array([float(b) for _, b in fitted])
-                else:
-                    coefs, intercepts = reference_ridge_fits(features, y, alpha)
-                fitted_y = np.einsum("snp,sp->sn", features, coefs) + intercepts[:, None]
-                train_mse.append(np.mean((fitted_y - y) ** 2))
-                predictions.append(coefs @ polynomial_features(grid, degree).T + intercepts[:, None])
-            # one entry: memory stays flat; it holds the function, so no other function can take its id
-            self._cache = {key: (ridge_fit, np.array(predictions), np.array(train_mse))}
-        return self._cache[key][1:]
+            fit = guarded(EXERCISE_KEY, ridge_fit)
+            grid_features = self._prepared["grid_features"][:, :k + 1]
+            parts = []
+            for s in range(min(DRAWN, self.n_sets)):
+                features = self._prepared["features"][s, :, :k + 1]
+                pair = []
+                for targets in (true_curve(x[s]), eps[s]):
+                    coef, intercept = fit(features, targets, alpha)
+                    pair.append(grid_features @ np.asarray(coef, dtype=float).reshape(-1) + float(intercept))
+                parts.append(np.stack(pair, axis=-1))
+            self._cache[key] = (ridge_fit, np.array(parts))
+        parts = self._cache[key][1]
+        drawn = parts[..., 0] + noise * parts[..., 1]
+        scale = max(1.0, float(np.max(np.abs(reference))))
+        if not np.allclose(drawn, reference, rtol=1e-6, atol=1e-6 * scale):
+            worst = float(np.max(np.abs(drawn - reference)))
+            raise LearnerFailed(EXERCISE_KEY, ridge_fit, ValueError(
+                f"its fits differ from the reference ridge's by up to {worst:.3g} at degree {k + 1}, "
+                f"alpha {alpha:.1e}"))
+        return drawn
+
+    def _fits(self, alpha: float) -> _Fits:
+        """Everything the picture needs for one penalty, for every degree and noise level; cached per penalty
+        (about 300 kB each), so going back to a penalty costs nothing.
+
+        - Degree d's penalised Gram matrix is the leading d x d block of the highest degree's, so one Cholesky
+          factor L (and its inverse M, lower triangular too) serves every degree: coef_d = M_dᵀ (M r)_d.
+        - A prediction is linear in the coefficients, so its mean and (co)variance over the training sets at any
+          input follow from the coefficient vectors (intercept first) by one matrix product per degree.
+        - The training error needs no predictions either: RSS = yᵀy − coefᵀr − alpha·|coef|² (centred).
+        """
+        key = ("reference", alpha)
+        if key not in self._cache:
+            p = self._prepared
+            S, D, P = self.n_sets, self.max_degree, self.max_degree
+            inverse_factor = np.linalg.inv(np.linalg.cholesky(p["gram"] + alpha * np.eye(P)))   # M = L⁻¹
+            half_solved = np.matmul(inverse_factor, p["rhs"])                                   # (S, P, 2)
+            grid_design = np.column_stack([np.ones(len(p["x_grid"])), p["grid_features"]])     # (G, 1 + P)
+            scored_design = grid_design[p["scored"]]
+            drawn, means, covs, trains = [], [], [], []
+            factor_t = inverse_factor.transpose(0, 2, 1)
+            for degree in range(1, D + 1):
+                coefs = np.matmul(factor_t[:, :degree, :degree], half_solved[:, :degree])     # (S, d, 2)
+                coefs_t = coefs.transpose(0, 2, 1)
+                rss = (p["target_products"] - np.matmul(coefs_t, p["rhs"][:, :degree])
+                       - alpha * np.matmul(coefs_t, coefs))                                    # (S, 2, 2)
+                train = rss.mean(axis=0) / self.n_train
+                trains.append([train[0, 0], train[0, 1], train[1, 1]])
+                intercepts = p["target_means"] - np.matmul(p["feature_means"][:, None, :degree], coefs)[:, 0]
+                full = np.concatenate([intercepts[:, None], coefs], axis=1)                # (S, 1 + d, 2)
+                design = grid_design[:, :degree + 1]
+                average = full.mean(axis=0)
+                means.append(design @ average)                                             # (G, 2)
+                drawn.append(np.matmul(design, full[:DRAWN]))                              # (DRAWN, G, 2)
+                centred = np.ascontiguousarray((full - average).transpose(2, 0, 1)).reshape(2 * S, degree + 1)
+                projected = (centred @ scored_design[:, :degree + 1].T).reshape(2, S, -1)  # (2, S, Gs)
+                covs.append(np.stack([np.einsum("sg,sg->g", projected[0], projected[0]),
+                                      np.einsum("sg,sg->g", projected[0], projected[1]),
+                                      np.einsum("sg,sg->g", projected[1], projected[1])], axis=-1) / (S - 1))
+            if len(self._cache) > 64:   # every value of the alpha slider fits; memory stays bounded anyway
+                self._cache.clear()
+            self._cache[key] = _Fits(drawn=drawn, mean=np.array(means), cov=np.array(covs), train=np.array(trains))
+        return self._cache[key]
 
 
 # ----------------------------------------------------------------------------- the view
 
-FIGURE_INCHES, FIGURE_DPI = (10.5, 4.0), 80
-ERROR_FLOOR = 1e-3   # a log axis cannot show 0
+FIGURE_INCHES, FIGURE_DPI = (10.5, 4.0), 72
+ERROR_FLOOR = 1e-4   # a log axis cannot show 0 (nor an unbiased bias² estimate a hair below it)
 
 
 def bias_variance_explorer(ridge_fit: Callable | None = None, *, degree: int = 3, alpha: float = 1e-6,
@@ -166,11 +282,13 @@ def bias_variance_explorer(ridge_fit: Callable | None = None, *, degree: int = 3
         "noise": widgets.FloatSlider(value=noise, min=0.05, max=1.0, step=0.05, description="noise σ",
                                      style=style),
     }
+
     def status(result: BiasVariancePicture) -> tuple[str, str]:
         k = result.degree - 1
-        return (f"degree {result.degree}, alpha {result.alpha:.1e}: bias² {result.bias2[k]:.3f}, "
-                f"variance {result.variance[k]:.3f}, noise² {result.noise ** 2:.3f} → expected test MSE "
-                f"{result.test_mse[k]:.3f} (training MSE {result.train_mse[k]:.3f}) · "
+        return (f"degree {result.degree}, alpha {result.alpha:.1e}: bias² {max(result.bias2[k], 0.0):.4f}, "
+                f"variance {result.variance[k]:.4f}, noise² {result.noise ** 2:.3f} → expected test MSE "
+                f"{result.test_mse[k]:.3f} (training MSE {result.train_mse[k]:.3f}), over {result.n_sets} "
+                f"training sets, x in [{result.scored[0]:g}, {result.scored[1]:g}] · "
                 f"{html.escape(result.running)}"), ""
 
     return assemble(model, controls, [widgets.HBox(list(controls.values()))], picture=_Picture(),
@@ -181,14 +299,14 @@ class _Picture:
     """One figure for the explorer's lifetime (matplotlib's Figure, not pyplot: nothing leaks into the notebook).
 
     Artists are made once and only their data change on an update: clearing and rebuilding axes costs more than
-    drawing them.
+    drawing them.  The legends sit outside the axes, where no curve can run under them.
     """
 
     def __init__(self) -> None:
         from matplotlib.collections import LineCollection
 
         self.figure = new_figure(FIGURE_INCHES, FIGURE_DPI)
-        self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.13, top=0.9, wspace=0.22)
+        self.figure.subplots_adjust(left=0.05, right=0.84, bottom=0.24, top=0.92, wspace=0.2)
         self.fit_ax, self.error_ax = self.figure.subplots(1, 2)
 
         ax = self.fit_ax
@@ -197,37 +315,42 @@ class _Picture:
         (self.mean_line,) = ax.plot([], [], color="C0", lw=2.5, label="average fit")
         (self.truth_line,) = ax.plot([], [], "k--", lw=1.5, label="true curve")
         self.points = ax.scatter([], [], s=14, color="C3", zorder=3, label="one training set")
+        self.unscored = [ax.axvspan(-1.05, -1.0, color="grey", alpha=0.15, lw=0, label="not scored"),
+                         ax.axvspan(1.0, 1.05, color="grey", alpha=0.15, lw=0)]
         ax.set_xlim(-1.05, 1.05)
         ax.set_ylim(-2.5, 2.5)
         ax.set_xlabel("x")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, fontsize=8, frameon=False)
 
         ax = self.error_ax
         ax.set_yscale("log")
         self.error_lines = [ax.plot([], [], style, marker="o", ms=3, label=label)[0] for label, style in
                             (("training MSE", "C2-"), ("expected test MSE", "C3-"), ("bias²", "C0--"),
                              ("variance", "C1--"))]
-        self.noise_line = ax.axhline(1.0, color="grey", lw=1, ls=":", label="noise² (the floor)")
+        self.noise_line = ax.axhline(1.0, color="grey", lw=1, ls=":", label="noise²\n(the floor)")
         self.degree_line = ax.axvline(1.0, color="k", lw=0.8)
         ax.set_ylim(ERROR_FLOOR, 100.0)
         ax.set_xlabel("polynomial degree")
-        ax.legend(fontsize=8, loc="upper center", ncol=3)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
 
     def draw(self, result: BiasVariancePicture) -> bytes:
-        shown = result.fits[:12]   # a dozen fits show the spread; all of them go into the numbers
-        x = np.broadcast_to(result.x_grid, shown.shape)
-        self.fit_lines.set_segments(np.stack([x, shown], axis=-1))
-        self.mean_line.set_data(result.x_grid, result.fits.mean(axis=0))
+        x = np.broadcast_to(result.x_grid, result.fits.shape)
+        self.fit_lines.set_segments(np.stack([x, result.fits], axis=-1))
+        self.mean_line.set_data(result.x_grid, result.mean_fit)
         self.truth_line.set_data(result.x_grid, result.truth)
         self.points.set_offsets(np.column_stack([result.x_train, result.y_train]))
-        self.fit_ax.set_title(f"degree {result.degree} fits to {len(result.fits)} training sets (12 drawn)",
-                              fontsize=10)
+        low, high = result.scored
+        self.unscored[0].set_x(-1.05)
+        self.unscored[0].set_width(low + 1.05)
+        self.unscored[1].set_x(high)
+        self.unscored[1].set_width(1.05 - high)
+        self.fit_ax.set_title(f"degree {result.degree}: {len(result.fits)} of {result.n_sets} fits drawn, "
+                              f"and their average", fontsize=10)
         for line, values in zip(self.error_lines, (result.train_mse, result.test_mse, result.bias2,
                                                    result.variance)):
             line.set_data(result.degrees, np.maximum(values, ERROR_FLOOR))
         self.noise_line.set_ydata([result.noise ** 2] * 2)
         self.degree_line.set_xdata([result.degree] * 2)
         self.error_ax.set_xlim(0.5, result.degrees[-1] + 0.5)
-        self.error_ax.set_title(f"errors against degree (alpha = {result.alpha:.1e})", fontsize=10)
+        self.error_ax.set_title(f"errors on x in [{low:g}, {high:g}] (alpha = {result.alpha:.1e})", fontsize=10)
         return figure_png(self.figure)
-

@@ -282,6 +282,18 @@ FIGURE_INCHES, FIGURE_DPI = (10.0, 4.2), 80   # ~800 x 340 px: quick to render a
 LOSS_FLOOR = 1e-16                             # a log axis cannot show a loss of exactly 0
 
 
+# The learning-rate slider's stops (plus the starting value): about five a decade, closer around 1/L and 2/L of the
+# bowls (0.1, 0.2) and the banana valley (about 0.04, 0.08), so that each key press is a step worth taking.
+LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.08, 0.1, 0.12, 0.15, 0.18, 0.19, 0.2,
+                  0.21, 0.22, 0.25, 0.3, 0.4, 0.5)
+
+
+def _rate_options(learning_rate: float) -> list[tuple[str, float]]:
+    """(label, value) stops for the learning-rate slider: LEARNING_RATES, and ``learning_rate`` if it is not one."""
+    values = sorted({*LEARNING_RATES, float(learning_rate)})
+    return [(f"{value:g}", value) for value in values]
+
+
 def gradient_descent_explorer(gradient_descent: Callable | None = None, *, surface: str = "elongated bowl",
                               learning_rate: float = 0.05, steps: int = 30,
                               start: tuple[float, float] = (-2.5, 1.5), validate: Validate | None = None):
@@ -299,10 +311,9 @@ def gradient_descent_explorer(gradient_descent: Callable | None = None, *, surfa
     style = {"description_width": "initial"}
     controls = {
         "surface": widgets.Dropdown(options=list(SURFACES), value=surface, description="surface"),
-        # log scale: 0.001 .. 0.5 spans smooth, zig-zag and divergence on the elongated bowl (1/L = 0.1, 2/L = 0.2)
-        "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=np.log10(0.5),
-                                                step=0.01, readout_format=".3f", description="learning rate",
-                                                style=style),
+        # 0.001 .. 0.5 spans smooth, zig-zag and divergence on the elongated bowl (1/L = 0.1, 2/L = 0.2)
+        "learning_rate": widgets.SelectionSlider(options=_rate_options(learning_rate), value=float(learning_rate),
+                                                 description="learning rate", style=style),
         "steps": widgets.IntSlider(value=steps, min=1, max=300, description="steps"),
         "start_x": widgets.FloatSlider(value=start[0], min=-3.0, max=3.0, step=0.1, description="start x"),
         "start_y": widgets.FloatSlider(value=start[1], min=-3.0, max=3.0, step=0.1, description="start y"),

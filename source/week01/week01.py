@@ -453,13 +453,14 @@ def numerical_gradient(f, x, h=1e-5):
 expect_close(numerical_gradient(lambda x: x[0] ** 2 + 3 * x[0] * x[1], np.array([1.0, 2.0])), [8.0, 3.0],
              name="gradient of x1² + 3 x1 x2 at (1, 2)", rtol=1e-7, atol=1e-8)
 
-# A 2-D input: f(W) = sum(sin(W)) has gradient cos(W), entry by entry.
+# A 2-D input: f(W) = sum(sin(W)) has gradient cos(W), entry by entry; W itself must not change.
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 W = np.array([[0.0, 0.5], [1.0, -2.0]])
-W_before = W.copy()
 expect_close(numerical_gradient(lambda M: np.sum(np.sin(M)), W),
              [[1.0, 0.8775825618903728], [0.5403023058681398, -0.4161468365471424]],
              name="gradient of sum(sin(W)) for a 2x2 W", rtol=1e-7, atol=1e-9)
-expect_true(np.array_equal(W, W_before), "numerical_gradient changed its input x: work on a copy.")
+expect_unchanged(W, [[0.0, 0.5], [1.0, -2.0]], "numerical_gradient", "x",
+                 name="the 2x2 W is unchanged after numerical_gradient")
 
 # An integer input still gives a float gradient: f(x) = 0.5 x² at 3 has derivative 3.
 expect_close(numerical_gradient(lambda x: 0.5 * x[0] ** 2, np.array([3])), [3.0],
@@ -720,12 +721,13 @@ def gradient_descent(grad, x0, lr, n_steps):
 
 
 # %% nbgrader={"grade": true, "grade_id": "gradient_descent_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-# f(x) = ||x||² has gradient 2x; with lr = 0.25 every step halves x.
+# f(x) = ||x||² has gradient 2x; with lr = 0.25 every step halves x. The start point must not change.
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 start_point = np.array([2.0, -1.0])
 path = gradient_descent(lambda x: 2 * x, start_point, 0.25, 3)
 expect_close(path, [[2.0, -1.0], [1.0, -0.5], [0.5, -0.25], [0.25, -0.125]],
              name="path for f(x) = ||x||² from (2, -1), lr 0.25, 3 steps", rtol=1e-12, atol=1e-12)
-expect_true(np.array_equal(start_point, [2.0, -1.0]), "gradient_descent changed x0: work on a copy.")
+expect_unchanged(start_point, [2.0, -1.0], "gradient_descent", "x0", name="x0 is unchanged after gradient_descent")
 # f(x) = 0.5 (x1² + 10 x2²) - x1 has gradient (x1 - 1, 10 x2); zero steps give back just the start.
 expect_close(gradient_descent(lambda x: np.array([x[0] - 1.0, 10.0 * x[1]]), np.array([0.0, 1.0]), 0.1, 0),
              [[0.0, 1.0]], name="path with n_steps = 0", rtol=0, atol=0)
@@ -861,10 +863,11 @@ expect_close(softmax(np.array([1.0, 2.0, 3.0])), [0.09003057317038046, 0.2447284
              name="softmax([1, 2, 3])")
 expect_close(softmax(np.zeros(4)), [0.25, 0.25, 0.25, 0.25], name="softmax of four equal logits")
 # Rows are independent, and ±1000 must not overflow; z itself must not change.
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 logits = np.array([[1000.0, 1001.0], [-1000.0, -1000.0]])
 expect_close(softmax(logits), [[0.2689414213699951, 0.7310585786300049], [0.5, 0.5]],
              name="softmax([[1000, 1001], [-1000, -1000]]) row by row")
-expect_true(np.array_equal(logits, [[1000.0, 1001.0], [-1000.0, -1000.0]]), "softmax changed its input z: work on a copy.")
+expect_unchanged(logits, [[1000.0, 1001.0], [-1000.0, -1000.0]], "softmax", "z", name="z is unchanged after softmax")
 print("✓ public checks passed: softmax (1-D, equal logits, 2-D rows with ±1000, z unchanged)")
 
 # %% nbgrader={"grade": true, "grade_id": "softmax_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -946,10 +949,11 @@ q1_answer = "c"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q1_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q1_answer, str) and q1_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q1_answer should be one of the letters "a", "b", "c", "d"; got {q1_answer!r}.')
+            f'q1_answer should be one of the letters "a", "b", "c", "d"; got {q1_answer!r}.',
+            name="q1_answer is one of the letters a, b, c, d")
 print("q1_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q1_answer, "c", name="q1_answer")
+expect_choice(q1_answer, "c", name="the answer to question 1 (q1_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -965,10 +969,10 @@ q2_answer = 2.4
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q2_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a number; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q2_answer, (int, float, np.integer, np.floating)) and not isinstance(q2_answer, bool),
-            f"q2_answer should be a number such as 1.5; got {q2_answer!r}.")
+            f"q2_answer should be a number such as 1.5; got {q2_answer!r}.", name="q2_answer is a number")
 print("q2_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_close(q2_answer, 2.4, name="q2_answer", rtol=1e-6)
+expect_close(q2_answer, 2.4, name="the answer to question 2 (q2_answer)", rtol=1e-6)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -984,10 +988,11 @@ q3_answer = (100,)
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q3_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a tuple of ints; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q3_answer, tuple) and all(isinstance(size, int) for size in q3_answer),
-            f"q3_answer should be a tuple of ints such as (7, 2) or (7,); got {q3_answer!r}.")
+            f"q3_answer should be a tuple of ints such as (7, 2) or (7,); got {q3_answer!r}.",
+            name="q3_answer is a tuple of ints")
 print("q3_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_equal(q3_answer, (100,), name="q3_answer")
+expect_equal(q3_answer, (100,), name="the answer to question 3 (q3_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1007,10 +1012,11 @@ q4_answer = "b"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q4_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q4_answer, str) and q4_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q4_answer should be one of the letters "a", "b", "c", "d"; got {q4_answer!r}.')
+            f'q4_answer should be one of the letters "a", "b", "c", "d"; got {q4_answer!r}.',
+            name="q4_answer is one of the letters a, b, c, d")
 print("q4_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q4_answer, "b", name="q4_answer")
+expect_choice(q4_answer, "b", name="the answer to question 4 (q4_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "explain_gradient_descent_question", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -151,11 +151,12 @@ def numerical_jacobian(f, x, h=1e-5):
 
 # %% nbgrader={"grade": true, "grade_id": "numerical_jacobian_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # f(x) = (x1 x2, sin x1 + x2²) has Jacobian [[x2, x1], [cos x1, 2 x2]]; at (1, 2): [[2, 1], [cos 1, 4]].
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 point = np.array([1.0, 2.0])
 expect_close(numerical_jacobian(lambda x: np.array([x[0] * x[1], np.sin(x[0]) + x[1] ** 2]), point),
              [[2.0, 1.0], [0.5403023058681398, 4.0]], name="Jacobian of (x1 x2, sin x1 + x2²) at (1, 2)",
              rtol=1e-7, atol=1e-8)
-expect_true(np.array_equal(point, [1.0, 2.0]), "numerical_jacobian changed its input x: work on a copy.")
+expect_unchanged(point, [1.0, 2.0], "numerical_jacobian", "x", name="the point x is unchanged after numerical_jacobian")
 # A linear map x -> A x from R^3 to R^2 has Jacobian A: shape (2, 3), one row per output.
 A_map = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 expect_close(numerical_jacobian(lambda x: A_map @ x, np.array([0.5, -1.0, 2.0])), A_map,
@@ -634,14 +635,16 @@ def bayes_posterior(prior, likelihood):
 expect_close(bayes_posterior(np.array([0.01, 0.99]), np.array([0.9, 0.05])),
              [0.15384615384615385, 0.8461538461538461], name="posterior after one positive test", rtol=1e-9)
 # Three hypotheses, two observations; the second observation is impossible under hypothesis 3.
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 prior3 = np.array([0.5, 0.3, 0.2])
 likelihood3 = np.array([[0.2, 0.5, 0.9], [0.2, 0.5, 0.0]])
 posterior3 = bayes_posterior(prior3, likelihood3)
 expect_close(posterior3, [0.2105263157894737, 0.7894736842105263, 0.0], name="posterior after two observations",
              rtol=1e-9, atol=1e-15)
 expect_equal(float(posterior3[2]), 0.0, name="the posterior of the impossible hypothesis (exactly 0)")
-expect_true(np.array_equal(prior3, [0.5, 0.3, 0.2]) and likelihood3[1, 2] == 0.0,
-            "bayes_posterior changed its inputs: work on copies.")
+expect_unchanged(prior3, [0.5, 0.3, 0.2], "bayes_posterior", "prior", name="the prior is unchanged after bayes_posterior")
+expect_unchanged(likelihood3, [[0.2, 0.5, 0.9], [0.2, 0.5, 0.0]], "bayes_posterior", "likelihood",
+                 name="the likelihood is unchanged after bayes_posterior")
 print("✓ public checks passed: bayes_posterior (one observation, two observations, an impossible hypothesis)")
 
 # %% nbgrader={"grade": true, "grade_id": "bayes_posterior_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -747,6 +750,7 @@ def linear_regression_gd(X, y, lr, n_epochs):
 
 # %% nbgrader={"grade": true, "grade_id": "linear_regression_gd_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Three points on the line y = 1 + 2x, with an intercept column.
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 X_line = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
 y_line = np.array([1.0, 3.0, 5.0])
 # One step from w = 0 with lr = 0.1: w = 0.1 * (2/3) * Xᵀy = (0.6, 0.8667).
@@ -758,9 +762,11 @@ expect_close(losses_one, [11.666666666666666, 3.2074074074074073], name="losses 
 w_fit, losses_fit = linear_regression_gd(X_line, y_line, 0.2, 300)
 expect_close(w_fit, [1.0, 2.0], name="w after 300 steps (it should reach intercept 1, slope 2)", rtol=1e-7, atol=1e-8)
 expect_equal(np.shape(losses_fit), (301,), name="the shape of losses for 300 steps")
-expect_true(np.all(np.diff(losses_fit) <= 1e-12), "with lr = 0.2 < 1/L the loss should never go up.")
-expect_true(np.array_equal(X_line, [[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]]) and np.array_equal(y_line, [1.0, 3.0, 5.0]),
-            "linear_regression_gd changed X or y: work on copies.")
+expect_true(np.all(np.diff(losses_fit) <= 1e-12), "with lr = 0.2 < 1/L the loss should never go up.",
+            name="the losses never go up with lr = 0.2")
+expect_unchanged(X_line, [[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], "linear_regression_gd", "X",
+                 name="X is unchanged after linear_regression_gd")
+expect_unchanged(y_line, [1.0, 3.0, 5.0], "linear_regression_gd", "y", name="y is unchanged after linear_regression_gd")
 print("✓ public checks passed: linear_regression_gd (one exact step, convergence, monotone losses)")
 
 # %% nbgrader={"grade": true, "grade_id": "linear_regression_gd_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -908,18 +914,23 @@ expect_close(minibatch_sgd(X_line, y_line, 0.1, 2, 3, decay=0.5, seed=0),
              [[0.0, 0.0], [0.6, 0.8666666666666667], [0.8044444444444444, 1.171851851851852]],
              name="path with batch_size = n = 3, 2 epochs, decay 0.5", rtol=1e-9, atol=1e-12)
 # n = 5 and batch_size = 2: batches of 2, 2 and 1, so 3 updates per epoch; 4 epochs give 13 rows.
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 X_five = np.column_stack([np.ones(5), np.arange(5.0) - 2])     # x = -2, -1, 0, 1, 2
 y_five = 1.0 + 2.0 * X_five[:, 1]
 path_a = minibatch_sgd(X_five, y_five, 0.05, 4, 2, decay=0.1, seed=1)
 expect_equal(np.shape(path_a), (13, 2), name="the shape of the path for n = 5, batch_size = 2, 4 epochs")
 expect_true(np.array_equal(path_a, minibatch_sgd(X_five, y_five, 0.05, 4, 2, decay=0.1, seed=1)),
-            "the same seed should give the same path: draw the permutations from np.random.default_rng(seed).")
+            "the same seed should give the same path: draw the permutations from np.random.default_rng(seed).",
+            name="the same seed gives the same path")
 expect_true(not np.array_equal(path_a, minibatch_sgd(X_five, y_five, 0.05, 4, 2, decay=0.1, seed=2)),
-            "a different seed should give a different path: the seed decides the shuffling.")
+            "a different seed should give a different path: the seed decides the shuffling.",
+            name="a different seed gives a different path")
 # Data exactly on a line: SGD converges to it.
 expect_close(minibatch_sgd(X_five, y_five, 0.1, 50, 2, decay=0.01, seed=3)[-1], [1.0, 2.0],
              name="the last row after 50 epochs on exact data (intercept 1, slope 2)", rtol=1e-8, atol=1e-8)
-expect_true(np.array_equal(X_five[:, 1], np.arange(5.0) - 2), "minibatch_sgd changed X: work on a copy.")
+expect_unchanged(X_five, np.column_stack([np.ones(5), np.arange(5.0) - 2]), "minibatch_sgd", "X",
+                 name="X is unchanged after minibatch_sgd")
+expect_unchanged(y_five, 1.0 + 2.0 * (np.arange(5.0) - 2), "minibatch_sgd", "y", name="y is unchanged after minibatch_sgd")
 print("✓ public checks passed: minibatch_sgd (full batch = GD with decay, path shape, seeds, convergence)")
 
 # %% nbgrader={"grade": true, "grade_id": "minibatch_sgd_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -1000,10 +1011,11 @@ q1_answer = 0.005 * 0.99 / (0.005 * 0.99 + 0.995 * 0.02)
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q1_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a probability; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q1_answer, (int, float, np.integer, np.floating)) and not isinstance(q1_answer, bool)
-            and 0 <= q1_answer <= 1, f"q1_answer should be a number between 0 and 1; got {q1_answer!r}.")
+            and 0 <= q1_answer <= 1, f"q1_answer should be a number between 0 and 1; got {q1_answer!r}.",
+            name="q1_answer is a probability")
 print("q1_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_close(q1_answer, 0.19919517102615694, name="q1_answer", rtol=5e-3)
+expect_close(q1_answer, 0.19919517102615694, name="the answer to question 1 (q1_answer)", rtol=5e-3)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1019,10 +1031,10 @@ q2_answer = 400
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q2_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a number; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q2_answer, (int, float, np.integer, np.floating)) and not isinstance(q2_answer, bool),
-            f"q2_answer should be a number such as 25; got {q2_answer!r}.")
+            f"q2_answer should be a number such as 25; got {q2_answer!r}.", name="q2_answer is a number")
 print("q2_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_close(q2_answer, 400, name="q2_answer", rtol=1e-9)
+expect_close(q2_answer, 400, name="the answer to question 2 (q2_answer)", rtol=1e-9)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1044,10 +1056,11 @@ q3_answer = "b"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q3_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q3_answer, str) and q3_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q3_answer should be one of the letters "a", "b", "c", "d"; got {q3_answer!r}.')
+            f'q3_answer should be one of the letters "a", "b", "c", "d"; got {q3_answer!r}.',
+            name="q3_answer is one of the letters a, b, c, d")
 print("q3_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q3_answer, "b", name="q3_answer")
+expect_choice(q3_answer, "b", name="the answer to question 3 (q3_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1068,10 +1081,11 @@ q4_answer = "b"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q4_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q4_answer, str) and q4_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q4_answer should be one of the letters "a", "b", "c", "d"; got {q4_answer!r}.')
+            f'q4_answer should be one of the letters "a", "b", "c", "d"; got {q4_answer!r}.',
+            name="q4_answer is one of the letters a, b, c, d")
 print("q4_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q4_answer, "b", name="q4_answer")
+expect_choice(q4_answer, "b", name="the answer to question 4 (q4_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "explain_sgd_question", "locked": true, "schema_version": 3, "solution": false, "task": false}

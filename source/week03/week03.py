@@ -205,6 +205,7 @@ def ridge_fit(X, y, alpha):
 
 
 # %% nbgrader={"grade": true, "grade_id": "ridge_fit_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 X_small = np.array([[1.0], [2.0], [3.0], [4.0]])
 y_small = np.array([3.0, 5.0, 6.0, 9.0])
 coef, intercept = ridge_fit(X_small, y_small, 0.0)  # alpha = 0: the least-squares line y = 1 + 1.9 x
@@ -221,7 +222,10 @@ X_two = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [3.0, 2.0]])
 coef, intercept = ridge_fit(X_two, np.array([1.0, 2.0, 2.5, 4.0, 6.0]), 2.0)
 expect_close(coef, [0.8548387096774194, 0.8225806451612903], name="coef with two features, alpha = 2")
 expect_close(intercept, 1.0806451612903225, name="intercept with two features, alpha = 2")
-expect_true(np.array_equal(X_two[0], [1.0, 0.0]), "ridge_fit changed its input X: work on a copy.")
+expect_unchanged(X_two, [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [3.0, 2.0]], "ridge_fit", "X",
+                 name="X is unchanged after ridge_fit")
+expect_unchanged(X_small, [[1.0], [2.0], [3.0], [4.0]], "ridge_fit", "X", name="the one-feature X is unchanged too")
+expect_unchanged(y_small, [3.0, 5.0, 6.0, 9.0], "ridge_fit", "y", name="y is unchanged after ridge_fit")
 print("✓ public checks passed: ridge_fit (alpha = 0 and 1, unpenalised intercept, two features)")
 
 # %% nbgrader={"grade": true, "grade_id": "ridge_fit_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -376,7 +380,8 @@ def regression_metrics(y_true, y_pred):
 
 # %% nbgrader={"grade": true, "grade_id": "regression_metrics_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 scores = regression_metrics(np.array([3.0, -0.5, 2.0, 7.0]), np.array([2.5, 0.0, 2.0, 8.0]))
-expect_true(isinstance(scores, dict), f"regression_metrics should return a dict; got {type(scores).__name__}.")
+expect_true(isinstance(scores, dict), f"regression_metrics should return a dict; got {type(scores).__name__}.",
+            name="regression_metrics returns a dict")
 expect_close(scores.get("mse"), 0.375, name="regression_metrics(...)['mse'] for y = [3, -0.5, 2, 7]")
 expect_close(scores.get("rmse"), 0.6123724356957945, name="regression_metrics(...)['rmse'] for y = [3, -0.5, 2, 7]")
 expect_close(scores.get("mae"), 0.5, name="regression_metrics(...)['mae'] for y = [3, -0.5, 2, 7]")
@@ -884,7 +889,8 @@ for criterion in ("gini", "entropy"):
     feature, threshold = best_split(X_three_classes, y_three_classes, criterion)
     expect_equal(int(feature), 1, name=f"feature for three classes ({criterion})")
     expect_close(threshold, 2.5, name=f"threshold for three classes ({criterion})")
-expect_true(isinstance(feature, (int, np.integer)), f"the feature should be an int; got {type(feature).__name__}.")
+expect_true(isinstance(feature, (int, np.integer)), f"the feature should be an int; got {type(feature).__name__}.",
+            name="the feature is an int")
 print("✓ public checks passed: best_split (a pure split, three classes with Gini and entropy)")
 
 # %% nbgrader={"grade": true, "grade_id": "best_split_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -1045,7 +1051,8 @@ def classification_metrics(y_true, y_pred):
 # %% nbgrader={"grade": true, "grade_id": "classification_metrics_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # TP = 3, FP = 2, FN = 1, TN = 2.
 scores = classification_metrics(np.array([1, 1, 0, 0, 1, 0, 1, 0]), np.array([1, 0, 0, 1, 1, 1, 1, 0]))
-expect_true(isinstance(scores, dict), f"classification_metrics should return a dict; got {type(scores).__name__}.")
+expect_true(isinstance(scores, dict), f"classification_metrics should return a dict; got {type(scores).__name__}.",
+            name="classification_metrics returns a dict")
 for key, value in {"accuracy": 0.625, "precision": 0.6, "recall": 0.75, "f1": 0.6666666666666666}.items():
     expect_close(scores.get(key), value, name=f"classification_metrics(...)[{key!r}] with TP=3, FP=2, FN=1, TN=2")
 # Nothing predicted positive: precision is 0/0, reported as 0 (zero_division=0), and so is F1.
@@ -1208,10 +1215,11 @@ q1_answer = "b"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q1_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q1_answer, str) and q1_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q1_answer should be one of the letters "a", "b", "c", "d"; got {q1_answer!r}.')
+            f'q1_answer should be one of the letters "a", "b", "c", "d"; got {q1_answer!r}.',
+            name="q1_answer is one of the letters a, b, c, d")
 print("q1_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q1_answer, "b", name="q1_answer")
+expect_choice(q1_answer, "b", name="the answer to question 1 (q1_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1227,10 +1235,10 @@ q2_answer = 2 * 40 / (2 * 40 + 10 + 20)
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q2_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a number; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q2_answer, (int, float, np.integer, np.floating)) and not isinstance(q2_answer, bool),
-            f"q2_answer should be a number such as 0.5; got {q2_answer!r}.")
+            f"q2_answer should be a number such as 0.5; got {q2_answer!r}.", name="q2_answer is a number")
 print("q2_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_close(q2_answer, 0.7272727272727273, name="q2_answer", rtol=0, atol=6e-4)
+expect_close(q2_answer, 0.7272727272727273, name="the answer to question 2 (q2_answer)", rtol=0, atol=6e-4)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1252,10 +1260,11 @@ q3_answer = "c"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q3_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q3_answer, str) and q3_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q3_answer should be one of the letters "a", "b", "c", "d"; got {q3_answer!r}.')
+            f'q3_answer should be one of the letters "a", "b", "c", "d"; got {q3_answer!r}.',
+            name="q3_answer is one of the letters a, b, c, d")
 print("q3_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q3_answer, "c", name="q3_answer")
+expect_choice(q3_answer, "c", name="the answer to question 3 (q3_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "explain_bias_variance_question", "locked": true, "schema_version": 3, "solution": false, "task": false}

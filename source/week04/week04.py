@@ -175,17 +175,21 @@ def bootstrap_oob(n_samples, n_trees, seed):
 samples, oob = bootstrap_oob(6, 4, seed=0)
 expect_equal(np.shape(samples), (4, 6), name="samples.shape for 4 trees of 6 examples")
 expect_equal(np.shape(oob), (4, 6), name="oob.shape for 4 trees of 6 examples")
-expect_true(np.asarray(oob).dtype == bool, f"oob should be a boolean mask; it has dtype {np.asarray(oob).dtype}.")
-expect_true(np.all((samples >= 0) & (samples < 6)), "samples must hold indices from 0 to n_samples - 1 = 5.")
+expect_true(np.asarray(oob).dtype == bool, f"oob should be a boolean mask; it has dtype {np.asarray(oob).dtype}.",
+            name="oob is a boolean mask")
+expect_true(np.all((samples >= 0) & (samples < 6)), "samples must hold indices from 0 to n_samples - 1 = 5.",
+            name="samples holds indices from 0 to 5")
 for t in range(4):   # out of bag = exactly the indices the tree did not draw
     expect_equal(np.flatnonzero(oob[t]), np.setdiff1d(np.arange(6), samples[t]),
                  name=f"the out-of-bag indices of tree {t}")
-expect_true(np.array_equal(bootstrap_oob(6, 4, seed=0)[0], samples), "the same seed must give the same samples.")
+expect_true(np.array_equal(bootstrap_oob(6, 4, seed=0)[0], samples), "the same seed must give the same samples.",
+            name="the same seed gives the same samples")
 # One example: every draw is index 0, so nothing is out of bag.
 expect_equal(bootstrap_oob(1, 3, seed=5)[0], np.zeros((3, 1), dtype=int), name="samples for n_samples = 1")
 # With replacement, about (1 - 1/1000)^1000 = 0.3677 of the examples are out of bag.
 rate = bootstrap_oob(1000, 50, seed=1)[1].mean()
-expect_true(0.355 < rate < 0.38, f"on average {rate:.3f} of the examples are out of bag; expected about 0.368.")
+expect_true(0.355 < rate < 0.38, f"on average {rate:.3f} of the examples are out of bag; expected about 0.368.",
+            name="about 0.368 of the examples are out of bag")
 print("✓ public checks passed: bootstrap_oob (shapes, OOB = complement, reproducible, n = 1, OOB rate ≈ 0.368)")
 
 # %% nbgrader={"grade": true, "grade_id": "bootstrap_oob_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -1030,14 +1034,17 @@ def scaled_cv_scores(X, y, folds, make_model):
 # Eight rows whose second feature drifts upwards; test on the first half, then on the second half; Ridge(alpha=1).
 # The expected R² scores come from cross_val_score(make_pipeline(StandardScaler(), Ridge(alpha=1.0)), ...);
 # the leaky version would report [-1.339, -1.330].
+from course.checks import expect_unchanged  # decided by the grader from the values, like expect_close
 X_drift = np.array([[1.0, 200.0], [2.0, 180.0], [3.0, 260.0], [4.0, 240.0],
                     [5.0, 300.0], [6.0, 320.0], [7.0, 310.0], [8.0, 400.0]])
 y_drift = np.array([1.0, 1.5, 2.5, 2.0, 3.5, 3.0, 4.5, 5.0])
+X_drift_before, y_drift_before = X_drift.copy(), y_drift.copy()
 halves = [(np.arange(4, 8), np.arange(0, 4)), (np.arange(0, 4), np.arange(4, 8))]
 scores = scaled_cv_scores(X_drift, y_drift, halves, lambda: Ridge(alpha=1.0))
 expect_close(scores, [0.4919278078685092, 0.06993771626297585], name="the two R² scores of the drifting data",
              rtol=1e-8)
-expect_true(X_drift[0, 1] == 200.0 and X_drift[7, 1] == 400.0, "scaled_cv_scores changed X: work on copies.")
+expect_unchanged(X_drift, X_drift_before, "scaled_cv_scores", "X", name="X is unchanged after scaled_cv_scores")
+expect_unchanged(y_drift, y_drift_before, "scaled_cv_scores", "y", name="y is unchanged after scaled_cv_scores")
 print("✓ public checks passed: scaled_cv_scores (scaler fitted on each training half)")
 
 # %% nbgrader={"grade": true, "grade_id": "scaled_cv_scores_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -1152,10 +1159,11 @@ q1_answer = "b"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q1_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q1_answer, str) and q1_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q1_answer should be one of the letters "a", "b", "c", "d"; got {q1_answer!r}.')
+            f'q1_answer should be one of the letters "a", "b", "c", "d"; got {q1_answer!r}.',
+            name="q1_answer is one of the letters a, b, c, d")
 print("q1_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q1_answer, "b", name="q1_answer")
+expect_choice(q1_answer, "b", name="the answer to question 1 (q1_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1176,10 +1184,11 @@ q2_answer = "c"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q2_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q2_answer, str) and q2_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q2_answer should be one of the letters "a", "b", "c", "d"; got {q2_answer!r}.')
+            f'q2_answer should be one of the letters "a", "b", "c", "d"; got {q2_answer!r}.',
+            name="q2_answer is one of the letters a, b, c, d")
 print("q2_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q2_answer, "c", name="q2_answer")
+expect_choice(q2_answer, "c", name="the answer to question 2 (q2_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1195,10 +1204,11 @@ q3_answer = (4 / 5) ** 5
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q3_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a number between 0 and 1; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q3_answer, (int, float, np.integer, np.floating)) and not isinstance(q3_answer, bool)
-            and 0 <= q3_answer <= 1, f"q3_answer should be a number between 0 and 1; got {q3_answer!r}.")
+            and 0 <= q3_answer <= 1, f"q3_answer should be a number between 0 and 1; got {q3_answer!r}.",
+            name="q3_answer is a number between 0 and 1")
 print("q3_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_close(q3_answer, 0.32768, name="q3_answer", rtol=1e-3)
+expect_close(q3_answer, 0.32768, name="the answer to question 3 (q3_answer)", rtol=1e-3)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1220,10 +1230,11 @@ q4_answer = "b"
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q4_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Checks only that the answer is a letter; whether it is right is decided when the notebook is graded.
 expect_true(isinstance(q4_answer, str) and q4_answer.strip().lower() in ("a", "b", "c", "d"),
-            f'q4_answer should be one of the letters "a", "b", "c", "d"; got {q4_answer!r}.')
+            f'q4_answer should be one of the letters "a", "b", "c", "d"; got {q4_answer!r}.',
+            name="q4_answer is one of the letters a, b, c, d")
 print("q4_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_choice(q4_answer, "b", name="q4_answer")
+expect_choice(q4_answer, "b", name="the answer to question 4 (q4_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "explain_bias_variance_question", "locked": true, "schema_version": 3, "solution": false, "task": false}
