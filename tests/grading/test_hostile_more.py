@@ -181,7 +181,8 @@ def test_a_written_answer_reaches_the_formgrader_without_live_html(graded):
     root, _, _ = graded
     notebook = nbformat.read(root / "autograded" / "html-in-written-answer" / "week98" / "week98.ipynb", 4)
     answer = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "explain")
-    assert "onerror" not in answer.source and "**bold**" in answer.source and "$a<b$" in answer.source
+    assert "onerror" not in answer.source and "**bold**" in answer.source
+    assert "$a<b$" in answer.source.replace("< ", "<")  # the sanitiser spaces a '<' in math (TeX ignores it)
 
 
 def test_the_summary_and_grades_csv_are_inert_text(graded):
@@ -241,14 +242,6 @@ def test_nothing_hidden_reaches_the_graded_notebooks(graded):
         assert not leaked, (student, leaked[:5])
 
 
-def test_the_progress_bar_counts_auto_points_against_auto_points(tmp_path, capsys):
-    root = make_course(tmp_path)
-    hand_in(root, "only", submission(root))
-    grade(root, "week98", students=None, workers=1, scheduler=None, limits=LIMITS, out=io.StringIO())
-    bar = capsys.readouterr().err
-    assert f"only: {AUTO_POINTS}/{AUTO_POINTS}" in bar, bar[-500:]
-
-
 def test_a_resubmission_the_grader_fails_on_leaves_no_stale_score(tmp_path, monkeypatch):
     """The first attempt scored full marks; recording the second fails: every record says 0, with why,
     and the later submission time replaces the first."""
@@ -275,10 +268,12 @@ def test_a_resubmission_the_grader_fails_on_leaves_no_stale_score(tmp_path, monk
         assert gradebook.find_submission("week98", "late").timestamp.day == 27
 
 
-def test_a_late_resubmission_moves_the_gradebook_timestamp(tmp_path):
+def test_a_late_resubmission_moves_the_gradebook_timestamp_and_the_bar_counts_auto_points(tmp_path, capsys):
     root = make_course(tmp_path)
     hand_in(root, "late", submission(root))
     grade(root, "week98", students=None, workers=1, scheduler=None, limits=LIMITS, out=io.StringIO())
+    bar = capsys.readouterr().err  # auto points against auto points (the written answer is counted apart)
+    assert f"late: {AUTO_POINTS}/{AUTO_POINTS}" in bar, bar[-500:]
     path = hand_in(root, "late", submission(root, {"q1": 'q1_answer = "b"  # second attempt'}))
     path.with_name("timestamp.txt").write_text("2026-11-29 23:59:00.000000 UTC")
     grade(root, "week98", students=None, workers=1, scheduler=None, limits=LIMITS, out=io.StringIO())
