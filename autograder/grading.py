@@ -171,6 +171,35 @@ def _trusted_value(source: str, trusted: dict):
     return eval(compile(source, "<check argument>", "eval"), trusted)
 
 
+def _evaluated_here(sandbox: _Sandbox, expressions: list[str], trusted: dict, grade_id: str) -> tuple | None:
+    """The expressions evaluated in this process, on the learner's names fetched as plain values.
+
+    ``np.array_equal(x, x_before)`` or ``isinstance(q2_answer, int)`` computed in the sandbox could be
+    rigged by a patched ``np.array_equal`` or a str subclass; computed here on decoded data it cannot.
+    None when a name is not plain data (a function the check calls): then the sandbox evaluates them.
+    """
+    learner = sorted(set().union(*(names_in(e) for e in expressions)) - set(trusted) - set(dir(builtins)))
+    if not learner:
+        return None
+    reply = sandbox.request({"op": "eval", "expression": "(" + ", ".join(learner) + ",)"},
+                            f"running test cell '{grade_id}'")
+    if reply.get("error"):  # e.g. a name the learner never defined: the sandbox's own error says it best
+        return None
+    fetched = values.decode(reply.get("value"))
+    if not isinstance(fetched, tuple) or len(fetched) != len(learner) or \
+            any(isinstance(v, values.Unsupported) for v in fetched):
+        return None
+    namespace = {**trusted, **dict(zip(learner, fetched))}
+    results = []
+    for expression in expressions:
+        try:
+            results.append(eval(compile(expression, "<check>", "eval"), namespace))
+        except Exception as error:  # the learner's data makes the expression fail (a wrong shape, say)
+            raise _CellError({"ename": type(error).__name__, "evalue": clean_text(error, 500), "traceback": ""},
+                             f"{expression} raised {type(error).__name__}: {clean_text(error, 300)}") from None
+    return tuple(results)
+
+
 def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) -> tuple[bool, str]:
     """Gather the check's arguments (the learner's side from the sandbox), then run the check here."""
     arguments, remote = [], [step.actual]
@@ -180,12 +209,14 @@ def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) 
         except Exception:  # depends on the learner's results: a property check, evaluated over there
             arguments.append((keyword, ("remote", len(remote))))
             remote.append(source)
-    expression = "(" + ", ".join(remote) + ",)"
-    reply = sandbox.request({"op": "eval", "expression": expression}, f"running test cell '{grade_id}'")
-    if reply.get("error"):
-        raise _CellError(reply["error"], _raised(step.actual, reply["error"]))
     try:
-        got = values.decode(reply.get("value"))
+        got = _evaluated_here(sandbox, remote, trusted, grade_id)
+        if got is None:  # the expressions call the learner's functions: only the sandbox can evaluate them
+            reply = sandbox.request({"op": "eval", "expression": "(" + ", ".join(remote) + ",)"},
+                                    f"running test cell '{grade_id}'")
+            if reply.get("error"):
+                raise _CellError(reply["error"], _raised(step.actual, reply["error"]))
+            got = values.decode(reply.get("value"))
         if not isinstance(got, tuple) or len(got) != len(remote):
             raise values.BoundaryError("the sandbox answered with something else")
     except values.BoundaryError as error:
