@@ -383,9 +383,11 @@ plt.show()
 # $\varepsilon \approx 2.2\times10^{-16}$, and dividing the difference of two nearly equal numbers by $h$ turns
 # that into an error of about $\varepsilon |f| / h$. The total error is roughly $h + \varepsilon/h$ for the forward
 # difference (smallest near $h \approx \sqrt\varepsilon \approx 10^{-8}$) and $h^2 + \varepsilon/h$ for the
-# central difference (smallest near $h \approx \varepsilon^{1/3} \approx 10^{-5}$, with an error near
-# $10^{-10}$). The plot shows both regimes for $f = \sin$ at $x = 1$: on the right, straight lines of slope 1
-# and 2 (truncation); on the left, noisy growth like $1/h$ (round-off).
+# central difference (smallest near $h \approx \varepsilon^{1/3} \approx 10^{-5}$, with an error of order
+# $\varepsilon^{2/3} \approx 4\times10^{-11}$: between $h = 10^{-6}$ and $3\times10^{-5}$ the plot's errors range
+# from below $10^{-12}$ to about $4\times10^{-11}$, as the round-off happens to fall; the best one printed below
+# is such a lucky point). The plot shows both regimes for $f = \sin$ at $x = 1$: on the right, straight lines of
+# slope 1 and 2 (truncation); on the left, noisy growth like $1/h$ (round-off).
 
 # %%
 h = np.logspace(-16, 0, 97)

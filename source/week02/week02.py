@@ -280,7 +280,9 @@ except NotImplementedError:
 # Why $n - 1$ (**Bessel's correction**)? The deviations are measured from $\bar x$, which was fitted to the same
 # data and sits closer to them than the true $\mu$ does; on average $\sum_i (x_i-\bar x)^2 = (n-1)\sigma^2$, so
 # dividing by $n$ underestimates $\sigma^2$ by the factor $(n-1)/n$. NumPy's `np.var` and `np.std` divide by $n$
-# unless you pass `ddof=1`; pandas and `scipy.stats` default to $n - 1$. A simulation with $n = 5$:
+# unless you pass `ddof=1`; pandas (`Series.var`, `.std`) defaults to $n - 1$, and `scipy.stats` depends on the
+# function: `describe`, `sem`, `tvar` and `tstd` use $n - 1$, while `zscore` and `variation` use $n$ (`ddof=0`).
+# A simulation with $n = 5$:
 
 # %%
 rng = np.random.default_rng(3)

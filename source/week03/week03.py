@@ -348,7 +348,8 @@ bias_variance_explorer(ridge_fit)
 #   (common on test data). R² = 1 only for perfect predictions.
 # * MAPE is a **fraction** here, as in scikit-learn (`0.25` means 25 %; the syllabus's table multiplies by 100).
 #   It explodes when some $y_i$ is near 0, and it is asymmetric: over-predicting can cost more than 100 %,
-#   under-predicting never does. scikit-learn divides by $\max(\lvert y_i\rvert, \epsilon)$ with $\epsilon$ the
+#   while under-predicting a positive $y_i$ with a non-negative $\hat y_i$ costs at most 100 % (a negative
+#   prediction can cost more: $y = 1$, $\hat y = -1$ gives 200 %). scikit-learn divides by $\max(\lvert y_i\rvert, \epsilon)$ with $\epsilon$ the
 #   machine epsilon, to avoid dividing by 0.
 #
 # ### Exercise 2 — `regression_metrics`
@@ -825,8 +826,10 @@ for t in (x_hand[:-1] + x_hand[1:]) / 2:
 # %% [markdown]
 # The thresholds 2.5 and 4.5 tie with a weighted Gini of $0.25$, a decrease of $0.25$ from the parent: each
 # isolates a pure group of two and leaves a 3-to-1 mix on the other side.
-# scikit-learn breaks such ties by the order in which it happens to visit the features; the tests of the next
-# exercise accept any split that is as good as the best one.
+# Both thresholds belong to the same feature. scikit-learn scans a feature's thresholds in increasing order and
+# replaces its best split only by a strictly better one, so `DecisionTreeClassifier(max_depth=1)` returns the
+# first, 2.5 (a tie between two features goes to the one it happens to visit first, in an order drawn from
+# `random_state`). The tests of the next exercise accept any split that is as good as the best one.
 #
 # ### Exercise 5 — `best_split`
 #

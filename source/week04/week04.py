@@ -1104,8 +1104,9 @@ print("confusion matrix of the balanced model (rows: true 0/1, columns: predicte
 # Models built on **distances or dot products** with a shared penalty (k-NN, SVMs, regularised linear models,
 # neural networks, k-means, PCA) care about the units of the features: a feature measured in thousands
 # dominates one measured in fractions. Gradient descent also converges faster on standardised features (week 01:
-# scaling improves the condition number). **Trees do not care**: a split threshold is unaffected by any monotone
-# rescaling of a feature. The breast-cancer features range from about 0.001 to 4000:
+# scaling improves the condition number). **Trees do not care**: the partition a split makes is unaffected by any
+# strictly increasing rescaling of a feature (only the threshold's value moves, to a point between the same two
+# neighbouring values on the new scale). The breast-cancer features range from about 0.001 to 4000:
 
 # %%
 print(f"feature standard deviations range from {X_cancer.std(axis=0).min():.4f} to {X_cancer.std(axis=0).max():.0f}")
