@@ -15,10 +15,12 @@ import ctypes
 import importlib
 import importlib.resources
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 
 from autograder import channel
@@ -31,6 +33,15 @@ PRELOAD = ["numpy", "scipy", "scipy.special", "scipy.stats", "scipy.linalg", "sk
            "IPython.core.inputtransformer2", "torch", "course", "course.checks", "course.exercises",
            "autograder.child", "autograder.values", "encodings.idna", "json", "csv", "pickle", "random"]
 SINGLE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+# What the zygote may take from the grader's environment.  Every sandbox is a fork of the zygote and
+# can read its exec-time environment in /proc/self/environ whatever os.environ says, so nothing else
+# (tokens, passwords, the instructor's settings) may pass.
+INHERITED = ("HOME", "PYTHONPATH", "AUTOGRADER_DEBUG_LOG")
+
+
+def zygote_environment() -> dict[str, str]:
+    inherited = {name: os.environ[name] for name in INHERITED if name in os.environ}
+    return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg", **SINGLE_THREAD, **inherited}
 
 
 def _preload() -> list[str]:
@@ -78,7 +89,7 @@ def _warm_matplotlib() -> None:
         pass
 
 
-def _child(sock: socket.socket, own_pids: bool) -> None:
+def _child(sock: socket.socket, own_pids: bool, alive: int) -> None:
     from autograder import child, sandbox
     request = channel.receive(sock, timeout=60)
     limits = Limits(**request["limits"])
@@ -89,9 +100,13 @@ def _child(sock: socket.socket, own_pids: bool) -> None:
     except Exception as error:  # never run student code half-confined
         channel.send(sock, {"confined": False, "error": f"{type(error).__name__}: {error}"})
         return
+    if select.select([alive], [], [], 0)[0]:  # its parent died while setuid had cleared PDEATHSIG
+        os._exit(0)
+    os.close(alive)
     os.environ.clear()
-    os.environ.update({"HOME": os.getcwd(), "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", "COURSE_HEADLESS": "1",
-                       **SINGLE_THREAD})
+    os.environ.update({"HOME": os.getcwd(), "TMPDIR": os.getcwd(), "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin",
+                       "COURSE_HEADLESS": "1", "LANG": "C.UTF-8", **SINGLE_THREAD})
+    tempfile.tempdir = None  # the zygote's /tmp is gone: find TMPDIR (the working folder) again
     if own_pids:
         report.applied.append("processes: own PID namespace (everything it starts dies with it)")
     else:
@@ -103,8 +118,8 @@ def _child(sock: socket.socket, own_pids: bool) -> None:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    os.environ.update(SINGLE_THREAD)
-    os.environ["MPLBACKEND"] = "Agg"
+    if len(sys.argv) > 2 and os.getppid() != int(sys.argv[2]):  # its worker died before PDEATHSIG was set
+        return
     failed = _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     channel.send(control, {"ready": True, "not_preloaded": failed})
@@ -115,26 +130,46 @@ def main() -> None:
             return
         if not payload or not fds:
             return
+        zygote = os.getpid()
         if os.fork() == 0:
             control.close()
-            _start_sandbox(socket.socket(fileno=fds[0]))
+            _start_sandbox(socket.socket(fileno=fds[0]), zygote)
         os.close(fds[0])
 
 
-def _start_sandbox(sock: socket.socket) -> None:
+def _start_sandbox(sock: socket.socket, zygote: int) -> None:
     """In a fork of the zygote: open a new PID namespace and fork its first process, the sandbox.
 
-    Killing that process (PID 1 of the namespace) kills everything the student started.
+    Killing that process (PID 1 of the namespace) kills everything the student started.  This
+    process (root, outside the namespace, out of the student's reach) is what ties the sandbox to
+    the grader: the zygote's death (which follows its worker's) sends it SIGTERM, and it kills the
+    sandbox, whose own PDEATHSIG student code could clear; the sandbox also dies if this process
+    does (PDEATHSIG, and the ``alive`` pipe for the moments PDEATHSIG is not set).
     """
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the zygote gone: the sandbox goes too
+    sandbox: list[int] = []
+
+    def stop(*_) -> None:
+        for pid in sandbox:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os._exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != zygote:  # it died before PDEATHSIG was set
+        os._exit(0)
     own_pids = libc.unshare(CLONE_NEWPID) == 0
-    go, wait = os.pipe()
+    alive, keep_alive = os.pipe()  # EOF on ``alive``: this process is gone
     pid = os.fork()
     if pid == 0:
-        os.close(wait)
-        os.read(go, 1)  # the grader must learn our pid before we say anything
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        os.close(keep_alive)
+        if os.read(alive, 1) != b"x":  # the grader must learn our pid before we say anything
+            os._exit(0)
         os.setsid()
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):  # output written straight to file descriptors goes nowhere
@@ -142,14 +177,15 @@ def _start_sandbox(sock: socket.socket) -> None:
         if os.environ.get("AUTOGRADER_DEBUG_LOG"):  # for debugging the grader itself, never in production
             os.dup2(os.open(os.environ["AUTOGRADER_DEBUG_LOG"], os.O_WRONLY | os.O_CREAT | os.O_APPEND), 2)
         try:
-            _child(sock, own_pids)
+            _child(sock, own_pids, alive)
         except BaseException:
             import traceback
             traceback.print_exc()  # to /dev/null, or to AUTOGRADER_DEBUG_LOG
         finally:
             os._exit(0)
+    sandbox.append(pid)
     channel.send(sock, {"pid": pid})
-    os.write(wait, b"x")
+    os.write(keep_alive, b"x")
     sock.close()
     os.waitpid(pid, 0)
     os._exit(0)
@@ -161,9 +197,9 @@ class Zygote:
     def __init__(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._lock = threading.Lock()
-        env = {**os.environ, **SINGLE_THREAD, "MPLBACKEND": "Agg"}
-        self.process = subprocess.Popen([sys.executable, "-m", "autograder.zygote", str(theirs.fileno())],
-                                        pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen([sys.executable, "-m", "autograder.zygote", str(theirs.fileno()),
+                                         str(os.getpid())], pass_fds=[theirs.fileno()], env=zygote_environment(),
+                                        stdin=subprocess.DEVNULL)
         theirs.close()
         self.control = ours
         hello = channel.receive(self.control, timeout=120)
