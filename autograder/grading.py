@@ -82,7 +82,7 @@ class _Sandbox:
 
     def _receive(self, timeout: float, doing: str) -> dict:
         try:
-            return channel.receive(self.sock, timeout)
+            return channel.receive(self.sock, timeout, from_sandbox=True)
         except channel.ChannelTimeout:
             self.kill()
             limit = "the notebook's time limit" if time.monotonic() >= self.deadline else f"{timeout:.0f} s"

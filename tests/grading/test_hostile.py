@@ -5,18 +5,14 @@ nbgrader's gradebook, a local Dask cluster, pre-warmed sandboxes.
 """
 from __future__ import annotations
 
-import io
-import socket
-import threading
+import csv
 
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.batch import read_ledger
-from autograder.commands import grade
-from autograder.sandbox import Limits
 
-from .course_fixture import AUTO_POINTS, code, hand_in, make_course, submission
+from .course_fixture import AUTO_POINTS, code
 
 pytestmark = pytest.mark.slow
 
@@ -113,21 +109,9 @@ def cases(root, port):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = make_course(tmp_path_factory.mktemp("course"))
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    threading.Thread(target=lambda: [server.accept() for _ in range(100)], daemon=True).start()
-    expected = cases(root, server.getsockname()[1])
-    for student, (answers, changes, _, _) in expected.items():
-        hand_in(root, student, submission(root, answers, **changes))
-    hand_in(root, "not-json", b'{"cells": [oops')
-    out = io.StringIO()
-    limits = Limits(memory_mb=1024, cell_timeout=5, notebook_timeout=60, file_mb=16)
-    rows = grade(root, "week98", students=None, workers=2, scheduler=None, limits=limits, out=out)
-    server.close()
-    return root, expected, {row["student"]: row for row in rows}, out.getvalue()
+def graded(hostile_class):
+    """The class of conftest.py (this round's cases and the second round's, graded as one batch)."""
+    return hostile_class.root, hostile_class.first_round, hostile_class.rows, hostile_class.summary
 
 
 def _messages(root, student):
@@ -180,7 +164,8 @@ def test_output_is_capped_and_hidden_tests_stay_out_of_graded_notebooks(graded):
         assert 'grade(\\"week01.softmax\\"' not in graded_text and "BEGIN HIDDEN TESTS" not in graded_text
         assert "model answer that students must never see" not in graded_text
     assert "honest" in summary and "mean auto score" in summary
-    assert (root / "reports" / "week98" / "grades.csv").read_text().count("\n") == len(_students(root)) + 1
+    with (root / "reports" / "week98" / "grades.csv").open(newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == len(_students(root))
 
 
 def test_isolation_is_reported(graded):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import nbformat
@@ -21,9 +20,9 @@ from autograder import escape
 from autograder.batch import read_ledger
 from autograder.commands import grade
 from autograder.grading import _exercise_seed
-from autograder.sandbox import Limits
 from course import exercises
 
+from .conftest import HOSTILE_LIMITS
 from .course_fixture import AUTO_POINTS, code, hand_in, make_course, submission
 
 pytestmark = pytest.mark.slow
@@ -39,7 +38,7 @@ HALF_SOFTMAX = code('''
         shifted = np.exp(z / 2 - z.max(axis=-1, keepdims=True) / 2)
         return shifted / shifted.sum(axis=-1, keepdims=True)
 ''')
-LIMITS = Limits(memory_mb=1024, cell_timeout=5, notebook_timeout=15, file_mb=16)
+LIMITS = HOSTILE_LIMITS
 EVIL_ID = "evil\x1b[2K\x1b[1Arow"
 
 
@@ -65,8 +64,7 @@ def _edited_imports(root):
     return notebook
 
 
-CASES = {  # student -> (expected auto score, phrase in the notes/messages or None)
-    "honest": (AUTO_POINTS, None),
+CASES = {  # student -> (expected auto score, phrase in the notes/messages or None); "honest" is the first round's
     "symlink-to-source": (0, "symbolic link"),
     "notebook-is-a-folder": (0, "not a file"),
     "hidden-marker-comment": (AUTO_POINTS, "HIDDEN-TESTS"),
@@ -83,8 +81,7 @@ CASES = {  # student -> (expected auto score, phrase in the notes/messages or No
 }
 
 
-def _hand_in_class(root: Path) -> None:
-    hand_in(root, "honest", submission(root))
+def hand_in_second_round(root: Path) -> None:
     folder = hand_in(root, "symlink-to-source", submission(root)).parent
     (folder / "week98.ipynb").unlink()
     (folder / "week98.ipynb").symlink_to(root / "source" / "week98" / "week98.ipynb")
@@ -94,9 +91,9 @@ def _hand_in_class(root: Path) -> None:
     hand_in(root, "hidden-marker-comment", submission(root, {"softmax": "# BEGIN HIDDEN TESTS\n" + CORRECT_SOFTMAX}))
     hand_in(root, "lone-surrogate", _with_cells(submission(root), "softmax", ["print('\\ud800')"]))
     hand_in(root, "bad-timestamp", submission(root)).with_name("timestamp.txt").write_text("handed in on Tuesday")
-    # 400 cells of 0.08 s: each is far under the cell limit, together far over the notebook's 15 s.
+    # 500 cells of 0.08 s: each is far under the cell limit, together far over the notebook's 30 s.
     hand_in(root, "stream-of-quick-cells", _with_cells(submission(root), "softmax_public",
-                                                       ["import time\ntime.sleep(0.08)"] * 400))
+                                                       ["import time\ntime.sleep(0.08)"] * 500))
     hand_in(root, "raises-output-cap", _with_cells(submission(root), "softmax", [code('''
         import sys
         for stream in (sys.stdout, sys.stderr):
@@ -121,12 +118,9 @@ def _hand_in_class(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = make_course(tmp_path_factory.mktemp("course"))
-    _hand_in_class(root)
-    out = io.StringIO()
-    rows = grade(root, "week98", students=None, workers=2, scheduler=None, limits=LIMITS, out=out)
-    return root, {row["student"]: row for row in rows}, out.getvalue()
+def graded(hostile_class):
+    """The class of conftest.py: the first round's cases and these, graded as one batch."""
+    return hostile_class.root, hostile_class.rows, hostile_class.summary
 
 
 def _entry(root, student):
@@ -138,9 +132,9 @@ def _messages(root, student):
     return " ".join(entry["notes"] + [v["message"] for v in entry["verdicts"]])
 
 
-def test_the_batch_grades_every_case(graded):
+def test_the_batch_grades_every_case_of_this_round(graded):
     _, rows, _ = graded
-    assert sorted(rows) == sorted(CASES)
+    assert set(CASES) <= set(rows)
 
 
 @pytest.mark.parametrize("student", sorted(CASES))
@@ -190,7 +184,7 @@ def test_the_summary_and_grades_csv_are_inert_text(graded):
     assert "\x1b" not in summary and "\r" not in summary
     assert escape.terminal(EVIL_ID) in summary
     text = (root / "reports" / "week98" / "grades.csv").read_text()
-    assert len(list(csv.DictReader(io.StringIO(text)))) == len(CASES)
+    assert len(list(csv.DictReader(io.StringIO(text)))) == len(rows)
 
 
 def test_gradebook_ledger_and_grades_csv_agree(graded):

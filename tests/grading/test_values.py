@@ -1,11 +1,14 @@
 """Values crossing the sandbox boundary come back as plain data, whatever the sandbox sends."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays, scalar_dtypes
 
+from autograder import values
 from autograder.values import BoundaryError, Unsupported, decode, encode
 
 
@@ -123,3 +126,37 @@ def test_the_largest_legitimate_values_still_round_trip():
     back = decode(json.loads(json.dumps(encode({"x": values, "labels": labels}))))
     assert back["x"].dtype == np.float64 and np.array_equal(back["x"], values)
     assert back["labels"].dtype == labels.dtype and np.array_equal(back["labels"], labels)
+
+
+def _send_raw(payload: bytes):
+    import socket
+    import struct
+    import threading
+    ours, theirs = socket.socketpair()
+    threading.Thread(target=lambda: theirs.sendall(struct.pack("!I", len(payload)) + payload), daemon=True).start()
+    return ours
+
+
+@pytest.mark.parametrize("payload", [
+    b'{"v": [' + b",".join([b"[]"] * 3_000_000) + b"]}",     # 9 MB of empty lists: ~26x that as objects
+    b'{"v": [' + b",".join([b"1"] * 5_000_000) + b"]}",      # 10 MB of small ints
+])
+def test_a_reply_of_many_tiny_json_objects_is_refused_before_it_is_built(payload):
+    import tracemalloc
+
+    from autograder import channel
+    sock = _send_raw(payload)
+    tracemalloc.start()
+    with pytest.raises(channel.ChannelClosed, match="too many"):
+        channel.receive(sock, timeout=10, from_sandbox=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 80 * 2**20, f"peak {peak / 2**20:.0f} MB"
+
+
+def test_a_real_reply_of_two_million_floats_is_received():
+    from autograder import channel
+    value = values.encode((np.arange(1e6), np.ones(1_000_000)))
+    sock = _send_raw(json.dumps({"value": value}).encode())
+    got = values.decode(channel.receive(sock, timeout=10, from_sandbox=True)["value"])
+    assert got[0].shape == (1_000_000,) and got[1].sum() == 1e6
