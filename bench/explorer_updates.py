@@ -40,7 +40,8 @@ def transform_changes() -> Changes:
 
 def gradient_descent_changes() -> Changes:
     rng = np.random.default_rng(1)
-    changes: Changes = [("learning_rate", float(lr)) for lr in np.geomspace(0.001, 0.5, 12)]
+    changes: Changes = [("learning_rate", lr) for lr in (0.001, 0.002, 0.005, 0.01, 0.02, 0.04, 0.07, 0.1, 0.15,
+                                                         0.2, 0.3, 0.5)]   # stops of the slider
     changes += [("steps", int(n)) for n in (10, 60, 150, 300)]
     changes += [("start_x", float(np.round(rng.uniform(-3, 3), 1))) for _ in range(4)]
     changes += [("start_y", float(np.round(rng.uniform(-3, 3), 1))) for _ in range(4)]

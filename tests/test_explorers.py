@@ -343,7 +343,12 @@ def test_gradient_descent_widgets_are_labelled_and_findable():
         assert "explorer-" + name.replace("_", "-") in widget._dom_classes
     lr = box.controls["learning_rate"]
     assert "explorer-lr" in lr._dom_classes and lr.continuous_update
-    assert 10 ** lr.min <= 0.05 and 10 ** lr.max >= 0.25        # all three regimes are reachable
+    stops = [value for _, value in lr.options]
+    assert min(stops) <= 0.01 and max(stops) >= 0.25             # all three regimes are reachable
+    assert {0.05, 0.1, 0.2} <= set(stops)                         # the lesson's values (1/L, 2/L) exactly
+    assert lr.value == 0.05 and len(stops) <= 25                  # a key press moves to the next stop
+    ratios = np.diff(np.log10(stops))
+    assert ratios.max() <= 0.41 and ratios.min() > 0              # no stop farther than 0.4 decade from the next
     assert "explorer-gradient-descent" in box._dom_classes
 
 

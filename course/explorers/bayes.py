@@ -180,6 +180,7 @@ class _Picture:
         self.grid_ax, self.bars_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [3.2, 1]})
         self.colours = ListedColormap(["white", *COLOURS])          # index 0 is the unused cells (-1 + 1)
         self.image = None
+        self.borders: list = []
         self.shape: tuple[int, int] | None = None
         self.legend_handles = [Patch(color=c, label=name) for c, name in zip(COLOURS, CATEGORIES)]
         self.grid_ax.legend(handles=self.legend_handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4,
@@ -188,17 +189,20 @@ class _Picture:
     def draw(self, result: ScreeningResult) -> bytes:
         ax = self.grid_ax
         if self.shape != result.grid.shape:     # a new population size: a new image and new cell borders
-            if self.image is not None:
-                self.image.remove()
+            for artist in (self.image, *self.borders):
+                if artist is not None:
+                    artist.remove()
             self.image = ax.imshow(result.grid + 1, cmap=self.colours, vmin=0, vmax=4, interpolation="nearest")
             rows, cols = result.grid.shape
-            ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
-            ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
-            if cols <= 60:       # cell borders only while the cells are big enough to see them
-                ax.grid(which="minor", color="white", linewidth=0.6)
-            else:
-                ax.grid(False, which="minor")
-            ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+            # cell borders only while the cells are big enough to see them; two line collections, not a tick
+            # and a grid line per cell (ticks are costly to lay out on every update)
+            self.borders = [] if cols > 60 else [
+                ax.vlines(np.arange(-0.5, cols), -0.5, rows - 0.5, colors="white", linewidth=0.6),
+                ax.hlines(np.arange(-0.5, rows), -0.5, cols - 0.5, colors="white", linewidth=0.6)]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_xlim(-0.5, cols - 0.5)
+            ax.set_ylim(rows - 0.5, -0.5)
             self.shape = result.grid.shape
         else:
             self.image.set_data(result.grid + 1)

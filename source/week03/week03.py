@@ -292,8 +292,11 @@ except NotImplementedError:
 #
 # More flexibility (a higher degree, a deeper tree, a smaller penalty) lowers the bias and raises the variance,
 # so the test error is U-shaped while the training error only falls. A penalty such as ridge's $\alpha$ lets a
-# flexible model keep its low bias while cutting its variance. Below, each panel shows the fits of one degree
-# to 40 training sets (a dozen drawn) and their average; the numbers are computed from all 40.
+# flexible model keep its low bias while cutting its variance. Below, each panel shows a dozen of the fits of one
+# degree to 1000 training sets and the average of all 1000. The numbers come from all of them, on the inner part of
+# the range, $x \in [-0.8, 0.8]$ (unshaded): near $\pm 1$ many training sets have no point, and what a polynomial
+# does beyond its last point is extrapolation, not its bias or variance where it has data. The average of $S$ fits
+# still wobbles, so its squared distance from $f$ overstates bias² by variance$/S$; the estimate subtracts that.
 
 # %%
 from course.explorers.bias_variance import BiasVarianceStudy
@@ -304,14 +307,18 @@ for ax, degree in zip(axes, (1, 4, 12)):
     study.degree = degree
     picture = study.compute()
     ax.plot(picture.x_grid, picture.fits[:12].T, color="C0", alpha=0.25, lw=1)
-    ax.plot(picture.x_grid, picture.fits.mean(axis=0), color="C0", lw=2.5, label="average fit")
+    ax.plot(picture.x_grid, picture.mean_fit, color="C0", lw=2.5, label="average fit")
     ax.plot(picture.x_grid, picture.truth, "k--", label="true curve")
     ax.scatter(picture.x_train, picture.y_train, s=10, color="C3", zorder=3, label="one training set")
+    ax.axvspan(-1.05, picture.scored[0], color="grey", alpha=0.15, lw=0)
+    ax.axvspan(picture.scored[1], 1.05, color="grey", alpha=0.15, lw=0)
+    ax.set_xlim(-1.05, 1.05)
     k = degree - 1
-    ax.set_title(f"degree {degree}: bias² {picture.bias2[k]:.3f}, variance {picture.variance[k]:.3f}", fontsize=10)
+    ax.set_title(f"degree {degree}: bias² {max(picture.bias2[k], 0):.3f}, variance {picture.variance[k]:.3f}",
+                 fontsize=10)
     ax.set_ylim(-2.5, 2.5)
-axes[0].legend(fontsize=8, loc="lower right")
-plt.tight_layout()
+fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=8)
+plt.tight_layout(rect=(0, 0.08, 1, 1))
 plt.show()
 
 # %% [markdown]
@@ -1184,7 +1191,8 @@ plt.show()
 # %% [markdown]
 # ### Explorer: the threshold, the confusion matrix and the ROC point
 #
-# Scores for 1000 examples from a classifier whose positives score higher on average. Move the **threshold** and
+# Scores for 1000 examples from a classifier whose positives score higher on average (scores, not calibrated
+# probabilities); the ROC-AUC stays put when you change the share of positives. Move the **threshold** and
 # follow the confusion matrix, precision and recall, and the operating point sliding along the ROC and
 # precision-recall curves (the curves themselves do not change). Then make the positives **rare** (share 0.04)
 # and watch accuracy stay high while precision collapses; make the classes **overlap** (separation 0) and watch
