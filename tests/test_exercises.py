@@ -252,3 +252,34 @@ def test_the_learners_check_says_which_input_changed(capsys):
     assert ("✗ softmax: case 1 of 6 (z with shape (5,)): softmax changed its input z in place; work on a copy "
             "(e.g. z.copy() or z.astype(float)) and leave the caller's array alone.") in out, out
     assert "changed its input" not in run_checks("week01.softmax", naive_softmax).failure
+
+
+@pytest.mark.parametrize("week", sorted(WEEKS))
+def test_the_courses_own_checks_print_no_warning(week):
+    """Stock nbgrader scores a cell 0 when its stderr holds a warning: check() on a correct answer must emit none."""
+    import warnings
+    solutions = solution_namespace(week)
+    for key in exercises.keys(week):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # any warning, from the course or a library it calls, fails here
+            report = run_checks(key, solutions[exercises.get(key).function], seed=3)
+        assert report.ok, f"{key}: {report.failure}"
+
+
+def test_a_scikit_learn_release_that_warns_about_the_boosting_criterion_still_prints_nothing(monkeypatch):
+    """scikit-learn 1.9 is silent here, but releases our range allows warned (FutureWarning: "friedman_mse" maps
+    to "squared_error") from inside the reference: such a warning must not reach the learner's cell."""
+    import warnings
+
+    from course.exercises import week04
+    real_fit = week04.GradientBoostingRegressor.fit
+
+    def warning_fit(self, *args, **kwargs):
+        warnings.warn('Value "friedman_mse" for criterion maps to "squared_error"', FutureWarning)
+        return real_fit(self, *args, **kwargs)
+    monkeypatch.setattr(week04.GradientBoostingRegressor, "fit", warning_fit)
+    solutions = solution_namespace("week04")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = run_checks("week04.gradient_boosting", solutions["gradient_boosting"], seed=3)
+    assert report.ok, report.failure

@@ -243,8 +243,13 @@ def _boosting_reference(case: Case) -> np.ndarray:
     model = GradientBoostingRegressor(loss="squared_error", learning_rate=case["learning_rate"],
                                       n_estimators=case["n_estimators"], max_depth=case["max_depth"],
                                       subsample=1.0, random_state=case["random_state"])
-    model.fit(case["X"], case["y"])
-    return np.array(list(model.staged_predict(case["X_eval"])))
+    # Some scikit-learn releases of the range we allow warn about the criterion's default (FutureWarning:
+    # "friedman_mse" maps to "squared_error"); stock nbgrader zeroes a cell whose stderr holds a warning, so
+    # the course's own reference must print none into the learner's check() cell.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        model.fit(case["X"], case["y"])
+        return np.array(list(model.staged_predict(case["X_eval"])))
 
 
 def _boost_variant(case: Case, *, init: str = "mean", shrink: bool = True, residuals: bool = True,
