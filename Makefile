@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The slowest tests, in every run's log: the suite must stay under 30 minutes on a quiet 2-core machine.
+PYTEST_ARGS ?= --durations=25
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: setup lab lab-instructor test build check-release bench clean

@@ -37,10 +37,12 @@ def grade(root: Path, assignment: str, *, students: list[str] | None, workers: i
                 _keep(result)
             except Exception as error:  # one submission's fault (or ours) must not stop the batch
                 gradebook.db.rollback()
-                failed = failed_result(jobs_by_key[(result.student, result.notebook)],
+                # an earlier attempt's graded notebook must not stand beside a score of 0
+                (root / "autograded" / result.student / assignment / result.notebook).unlink(missing_ok=True)
+                result = failed_result(jobs_by_key[(result.student, result.notebook)],
                                        f"its result could not be recorded ({type(error).__name__}: "
                                        f"{clean_text(error, 300)})")
-                _keep(failed)
+                _keep(result)
             missing_isolation.update(result.confinement.get("missing", []))
             bar.update(1)
             bar.set_postfix_str(escape.terminal(f"{result.student}: {result.score:g}/{auto_max(result):g}"))

@@ -237,40 +237,33 @@ def test_nothing_hidden_reaches_the_graded_notebooks(graded):
         assert not leaked, (student, leaked[:5])
 
 
-def test_a_resubmission_the_grader_fails_on_leaves_no_stale_score(tmp_path, monkeypatch):
-    """The first attempt scored full marks; recording the second fails: every record says 0, with why,
-    and the later submission time replaces the first."""
+def test_resubmissions_move_the_timestamp_and_a_failed_one_leaves_no_stale_score(tmp_path, monkeypatch, capsys):
+    """Two passes over one small class. "late" resubmits later: the gradebook's time follows. "broken" scored
+    full marks first; recording its resubmission fails: gradebook, ledger and grades.csv all say 0, with why,
+    and its first graded notebook is gone. The progress bar counts auto points against auto points."""
     from autograder import batch
     root = make_course(tmp_path)
-    hand_in(root, "late", submission(root))
-    hand_in(root, "steady", submission(root))
+    for student in ("late", "broken", "steady"):
+        hand_in(root, student, submission(root))
     grade(root, "week98", students=None, workers=1, scheduler=None, limits=LIMITS, out=io.StringIO())
-    path = hand_in(root, "late", submission(root, {"q1": 'q1_answer = "b"  # second attempt'}))
-    path.with_name("timestamp.txt").write_text("2026-11-27 09:30:00.000000 UTC")
+    bar = capsys.readouterr().err  # the written answer (2 points) is counted apart
+    assert f"late: {AUTO_POINTS}/{AUTO_POINTS}" in bar, bar[-500:]
+    for student, day in (("late", 29), ("broken", 27)):
+        path = hand_in(root, student, submission(root, {"q1": 'q1_answer = "b"  # second attempt'}))
+        path.with_name("timestamp.txt").write_text(f"2026-11-{day} 23:59:00.000000 UTC")
     real = batch.write_graded_notebook
 
     def failing(root_, result):
-        if result.student == "late":
+        if result.student == "broken":
             raise OSError(28, "No space left on device")
         return real(root_, result)
     monkeypatch.setattr(batch, "write_graded_notebook", failing)
     rows = grade(root, "week98", students=None, workers=1, scheduler=None, limits=LIMITS, out=io.StringIO())
     rows = {row["student"]: row for row in rows}
-    assert rows["late"]["auto_score"] == 0 and "could not be recorded" in rows["late"]["notes"]
-    assert rows["steady"]["auto_score"] == AUTO_POINTS
+    assert rows["broken"]["auto_score"] == 0 and "could not be recorded" in rows["broken"]["notes"]
+    assert not (root / "autograded" / "broken" / "week98" / "week98.ipynb").exists()  # not the first attempt's
+    assert rows["late"]["auto_score"] == rows["steady"]["auto_score"] == AUTO_POINTS
     _assert_agree(root, rows)
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        assert gradebook.find_submission("week98", "late").timestamp.day == 27
-
-
-def test_a_late_resubmission_moves_the_gradebook_timestamp_and_the_bar_counts_auto_points(tmp_path, capsys):
-    root = make_course(tmp_path)
-    hand_in(root, "late", submission(root))
-    grade(root, "week98", students=None, workers=1, scheduler=None, limits=LIMITS, out=io.StringIO())
-    bar = capsys.readouterr().err  # auto points against auto points (the written answer is counted apart)
-    assert f"late: {AUTO_POINTS}/{AUTO_POINTS}" in bar, bar[-500:]
-    path = hand_in(root, "late", submission(root, {"q1": 'q1_answer = "b"  # second attempt'}))
-    path.with_name("timestamp.txt").write_text("2026-11-29 23:59:00.000000 UTC")
-    grade(root, "week98", students=None, workers=1, scheduler=None, limits=LIMITS, out=io.StringIO())
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         assert gradebook.find_submission("week98", "late").timestamp.day == 29
+        assert gradebook.find_submission("week98", "broken").timestamp.day == 27
