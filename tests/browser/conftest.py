@@ -16,13 +16,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .jupyterlab_driver import Lab
+from .jupyterlab_driver import Lab, wait_until_serving
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
@@ -110,19 +108,7 @@ def lab(course_copy: Path, tmp_path_factory) -> Lab:
                                   stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"jupyter lab did not answer within 90 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+        wait_until_serving(server, url, token, log)
         yield Lab(url=url, token=token, root=course_copy, log=log)
     finally:
         server.terminate()  # jupyter server shuts its kernels down on SIGTERM

@@ -6,7 +6,9 @@ Selectors are JupyterLab 4's DOM classes; waits are generous because CI machines
 from __future__ import annotations
 
 import re
+import subprocess
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -123,6 +125,24 @@ class Notebook:
                     return
                 self.page.wait_for_timeout(250)
         raise TimeoutError("the notebook still shows unsaved changes after three Ctrl+S, 20 s apart")
+
+
+def wait_until_serving(server: subprocess.Popen, url: str, token: str, log: Path, what: str = "jupyter lab",
+                       seconds: float = 90) -> None:
+    """Block until the server answers /api/status; raise with the end of its log if it exits or stays silent."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"{what} exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer within {seconds:g} s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
 
 
 def open_path(page: Page, lab: Lab, path: str, workspace: str) -> Notebook:

@@ -18,14 +18,13 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from .conftest import SCREENSHOTS, copy_course, free_port
-from .jupyterlab_driver import LOAD, SECOND, Lab, Notebook, open_path
+from .jupyterlab_driver import LOAD, SECOND, Lab, Notebook, open_path, wait_until_serving
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which("make") is None, reason="starts JupyterLab with make")]
@@ -60,19 +59,7 @@ def make_lab(target: str, tmp_path: Path):
                                   stdin=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"make {target} exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"make {target} did not serve within 90 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+        wait_until_serving(server, url, token, log, f"make {target}")
         yield Lab(url=url, token=token, root=course, log=log)
     finally:
         # make and jupyter lab share the new session's process group: stop both (jupyter shuts its kernels down).
