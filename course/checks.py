@@ -208,11 +208,20 @@ def _value_problem(array: np.ndarray, expected: np.ndarray, rtol: float, atol: f
 
 
 def expect_close(actual: Any, expected: Any, *, name: str = "your result",
-                 rtol: float = 1e-7, atol: float = 1e-10) -> None:
-    """Raise :class:`CheckFailure` with a diagnosis unless ``actual`` is close to ``expected``."""
+                 rtol: float = 1e-7, atol: float = 1e-10, slips: dict[str, Any] | None = None) -> None:
+    """Raise :class:`CheckFailure` with a diagnosis unless ``actual`` is close to ``expected``.
+
+    ``slips`` maps a common mistake, in words ("the sample standard deviation divided by n instead of n - 1"),
+    to the value that mistake gives on these inputs: a wrong answer equal to one of them is named for what it
+    is, where the generic diagnosis could only say which entries differ.
+    """
     problem = diagnose(actual, expected, rtol=rtol, atol=atol, what=name)
-    if problem:
-        raise CheckFailure(problem)
+    if not problem:
+        return
+    for mistake, value in (slips or {}).items():
+        if diagnose(actual, value, rtol=max(rtol, 1e-9), atol=atol, what=name) is None:
+            raise CheckFailure(f"{problem} That is exactly what {mistake} gives.")
+    raise CheckFailure(problem)
 
 
 def expect_equal(actual: Any, expected: Any, *, name: str = "your answer") -> None:

@@ -445,8 +445,17 @@ def t_confidence_interval(sample, confidence=0.95):
 
 # %% nbgrader={"grade": true, "grade_id": "t_confidence_interval_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # [2, 4, 4, 5, 7, 8]: mean 5, s = 2.19, n = 6, t_{5, 0.975} = 2.571.
+# `slips`: what four common mistakes give here, so that a wrong interval is named for what it is.
 expect_close(t_confidence_interval(np.array([2.0, 4.0, 4.0, 5.0, 7.0, 8.0]), 0.95),
-             [2.7008017095164036, 7.299198290483597], name="95% interval for [2, 4, 4, 5, 7, 8]", rtol=1e-9)
+             [2.7008017095164036, 7.299198290483597], name="95% interval for [2, 4, 4, 5, 7, 8]", rtol=1e-9,
+             slips={"the standard deviation with ddof=0 (dividing by n, not n - 1)":
+                        [2.901128720208031, 7.098871279791969],
+                    "the normal quantile 1.96 instead of the t quantile with n - 1 degrees of freedom":
+                        [3.246954918846837, 6.753045081153163],
+                    "the one-sided quantile t.ppf(confidence) instead of t.ppf((1 + confidence) / 2)":
+                        [3.1976859437107943, 6.802314056289205],
+                    "the standard deviation s instead of the standard error s / sqrt(n)":
+                        [-0.6318626291641865, 10.631862629164186]})
 expect_close(t_confidence_interval(np.arange(1.0, 11.0), 0.9), [3.7449279866961995, 7.2550720133038],
              name="90% interval for 1, 2, ..., 10", rtol=1e-9)
 # Two values: one degree of freedom, so the interval is very wide (t_{1, 0.975} = 12.7).
@@ -927,13 +936,23 @@ expect_true(np.array_equal(path_a, minibatch_sgd(X_five, y_five, 0.05, 4, 2, dec
 expect_true(not np.array_equal(path_a, minibatch_sgd(X_five, y_five, 0.05, 4, 2, decay=0.1, seed=2)),
             "a different seed should give a different path: the seed decides the shuffling.",
             name="a different seed gives a different path")
+# One-hot rows and batch_size = 1: update k changes only the weight of the example it used, so the path shows
+# the order of every epoch. Each epoch must visit every example once, in a fresh order.
+orders = np.abs(np.diff(minibatch_sgd(np.eye(8), np.arange(1.0, 9.0), 0.1, 3, 1, decay=0.0, seed=4),
+                        axis=0)).argmax(axis=1).reshape(3, 8)
+expect_equal(np.sort(orders, axis=1), np.tile(np.arange(8), (3, 1)),
+             name="each epoch of batch_size 1 uses every example exactly once")
+expect_true(len({tuple(order) for order in orders}) == 3,
+            "the same order of samples in every epoch: draw order = rng.permutation(n) inside the epoch loop, "
+            "from the one generator made before it.", name="each epoch visits the examples in a fresh order")
 # Data exactly on a line: SGD converges to it.
 expect_close(minibatch_sgd(X_five, y_five, 0.1, 50, 2, decay=0.01, seed=3)[-1], [1.0, 2.0],
              name="the last row after 50 epochs on exact data (intercept 1, slope 2)", rtol=1e-8, atol=1e-8)
 expect_unchanged(X_five, np.column_stack([np.ones(5), np.arange(5.0) - 2]), "minibatch_sgd", "X",
                  name="X is unchanged after minibatch_sgd")
 expect_unchanged(y_five, 1.0 + 2.0 * (np.arange(5.0) - 2), "minibatch_sgd", "y", name="y is unchanged after minibatch_sgd")
-print("✓ public checks passed: minibatch_sgd (full batch = GD with decay, path shape, seeds, convergence)")
+print("✓ public checks passed: minibatch_sgd (full batch = GD with decay, path shape, seeds, fresh order per epoch, "
+      "convergence)")
 
 # %% nbgrader={"grade": true, "grade_id": "minibatch_sgd_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 # Hidden tests (run when the notebook is graded), on random regression problems: batch_size = n (every update a

@@ -209,10 +209,14 @@ from course.checks import expect_unchanged  # decided by the grader from the val
 X_small = np.array([[1.0], [2.0], [3.0], [4.0]])
 y_small = np.array([3.0, 5.0, 6.0, 9.0])
 coef, intercept = ridge_fit(X_small, y_small, 0.0)  # alpha = 0: the least-squares line y = 1 + 1.9 x
-expect_close(coef, [1.9], name="coef for alpha = 0")
+expect_close(coef, [1.9], name="coef for alpha = 0",
+             slips={"fitting without an intercept (no centring)": [2.2333333333333334]})
 expect_close(intercept, 1.0, name="intercept for alpha = 0", atol=1e-9)
 coef, intercept = ridge_fit(X_small, y_small, 1.0)  # the slope shrinks, the line still passes through the means
-expect_close(coef, [1.5833333333333333], name="coef for alpha = 1")
+expect_close(coef, [1.5833333333333333], name="coef for alpha = 1",
+             slips={"penalising the intercept too (a column of ones inside the penalty)": [1.9090909090909092],
+                    "the mean squared error, whose penalty is alpha * n on the sum of squares": [1.0555555555555556],
+                    "fitting without an intercept (no centring)": [2.161290322580645]})
 expect_close(intercept, 1.791666666666667, name="intercept for alpha = 1")
 # The intercept is not penalised: adding 100 to every target adds 100 to the intercept and nothing else.
 coef, intercept = ridge_fit(X_small, y_small + 100.0, 1.0)

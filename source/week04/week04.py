@@ -184,13 +184,18 @@ for t in range(4):   # out of bag = exactly the indices the tree did not draw
                  name=f"the out-of-bag indices of tree {t}")
 expect_true(np.array_equal(bootstrap_oob(6, 4, seed=0)[0], samples), "the same seed must give the same samples.",
             name="the same seed gives the same samples")
+expect_true(len({tuple(row) for row in np.asarray(samples).tolist()}) == 4,
+            "every tree got the same bootstrap sample: draw all the rows from one generator made once from the "
+            "seed (a generator made again from the same seed for each tree repeats the same draws).",
+            name="each tree gets its own bootstrap sample")
 # One example: every draw is index 0, so nothing is out of bag.
 expect_equal(bootstrap_oob(1, 3, seed=5)[0], np.zeros((3, 1), dtype=int), name="samples for n_samples = 1")
 # With replacement, about (1 - 1/1000)^1000 = 0.3677 of the examples are out of bag.
 rate = bootstrap_oob(1000, 50, seed=1)[1].mean()
 expect_true(0.355 < rate < 0.38, f"on average {rate:.3f} of the examples are out of bag; expected about 0.368.",
             name="about 0.368 of the examples are out of bag")
-print("✓ public checks passed: bootstrap_oob (shapes, OOB = complement, reproducible, n = 1, OOB rate ≈ 0.368)")
+print("✓ public checks passed: bootstrap_oob (shapes, OOB = complement, reproducible, one sample per tree, n = 1, "
+      "OOB rate ≈ 0.368)")
 
 # %% nbgrader={"grade": true, "grade_id": "bootstrap_oob_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 # Hidden tests (run when the notebook is graded): sizes from 1 to 200 examples and 1 to 300 trees with random
@@ -1042,7 +1047,12 @@ X_drift_before, y_drift_before = X_drift.copy(), y_drift.copy()
 halves = [(np.arange(4, 8), np.arange(0, 4)), (np.arange(0, 4), np.arange(4, 8))]
 scores = scaled_cv_scores(X_drift, y_drift, halves, lambda: Ridge(alpha=1.0))
 expect_close(scores, [0.4919278078685092, 0.06993771626297585], name="the two R² scores of the drifting data",
-             rtol=1e-8)
+             rtol=1e-8,
+             slips={"scaling with the statistics of all rows before splitting (the leaky version)":
+                        [-1.3391220293401958, -1.330421819710479],
+                    "scaling the test fold with its own mean and std": [-15.481711969117846, -7.524074981197998],
+                    "skipping the scaling": [0.6233193139505777, 0.3148083329946776],
+                    "np.std with ddof=1 (StandardScaler divides by n)": [0.3311190042140262, -0.06934593572778835]})
 expect_unchanged(X_drift, X_drift_before, "scaled_cv_scores", "X", name="X is unchanged after scaled_cv_scores")
 expect_unchanged(y_drift, y_drift_before, "scaled_cv_scores", "y", name="y is unchanged after scaled_cv_scores")
 print("✓ public checks passed: scaled_cv_scores (scaler fitted on each training half)")

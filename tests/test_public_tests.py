@@ -1,0 +1,82 @@
+"""Public test cells name common mistakes, not only the hidden tests (issue 10 §5).
+
+Each case runs one public test cell of a week with a wrong implementation in place of the solution and
+checks that the learner is told what the mistake is. The namespace a public cell sees is the week's own:
+the solution notebook's code cells before it, run once per week in this process (headless, no figures).
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import pytest
+
+from autograder.notebooks import nbgrader_meta, read_text_notebook
+from course.checks import CheckFailure
+
+from solutions import REPO
+import wrong_week02
+import wrong_week03
+import wrong_week04
+
+CASES = [  # (week, public grade_id, function, wrong implementation, phrase the learner must read)
+    ("week02", "t_confidence_interval_public", "t_confidence_interval", wrong_week02.interval_with_ddof_zero,
+     "ddof=0 (dividing by n, not n - 1)"),
+    ("week02", "t_confidence_interval_public", "t_confidence_interval",
+     wrong_week02.interval_with_normal_quantile, "normal quantile 1.96"),
+    ("week02", "t_confidence_interval_public", "t_confidence_interval",
+     wrong_week02.interval_with_one_sided_quantile, "one-sided quantile"),
+    ("week02", "t_confidence_interval_public", "t_confidence_interval",
+     wrong_week02.interval_from_the_standard_deviation, "instead of the standard error"),
+    ("week02", "minibatch_sgd_public", "minibatch_sgd", wrong_week02.sgd_shuffling_only_once,
+     "same order of samples in every epoch"),
+    ("week03", "ridge_fit_public", "ridge_fit", wrong_week03.ridge_penalising_intercept,
+     "penalising the intercept"),
+    ("week03", "ridge_fit_public", "ridge_fit", wrong_week03.ridge_with_mean_squared_error,
+     "mean squared error"),
+    ("week03", "ridge_fit_public", "ridge_fit", wrong_week03.ridge_without_intercept, "without an intercept"),
+    ("week04", "bootstrap_oob_public", "bootstrap_oob", wrong_week04.bootstrap_same_sample_for_every_tree,
+     "every tree got the same bootstrap sample"),
+    ("week04", "scaled_cv_scores_public", "scaled_cv_scores", wrong_week04.leaky_scaled_cv_scores,
+     "the leaky version"),
+    ("week04", "scaled_cv_scores_public", "scaled_cv_scores",
+     wrong_week04.cv_scaling_test_fold_with_its_own_statistics, "test fold with its own mean and std"),
+    ("week04", "scaled_cv_scores_public", "scaled_cv_scores", wrong_week04.cv_without_scaling,
+     "skipping the scaling"),
+    ("week04", "scaled_cv_scores_public", "scaled_cv_scores", wrong_week04.cv_scaling_with_ddof_1, "ddof=1"),
+]
+
+
+def _code(cell) -> str:
+    return "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
+
+
+@lru_cache(maxsize=None)
+def _week(week: str) -> tuple[dict, dict]:
+    """The namespace the solution notebook's code cells build up to the week's last public cell under test
+    (each public cell's own source kept apart, by grade_id)."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["COURSE_HEADLESS"] = "1"     # as the grader runs lessons: explorers built, not drawn
+    wanted = {case[1] for case in CASES if case[0] == week}
+    namespace: dict = {"__name__": "__main__"}
+    cells = {}
+    for cell in read_text_notebook(REPO / "source" / week / f"{week}.py").cells:
+        if cell.cell_type != "code":
+            continue
+        grade_id = nbgrader_meta(cell).get("grade_id", "")
+        cells[grade_id] = _code(cell)
+        if wanted <= cells.keys():
+            return namespace, cells
+        if not grade_id.endswith("_hidden"):
+            exec(compile(cells[grade_id], f"{week}:{grade_id or 'lesson'}", "exec"), namespace)
+    raise LookupError(f"{week} has no public cell {sorted(wanted - cells.keys())}")
+
+
+@pytest.mark.parametrize("week, grade_id, function, wrong, phrase", CASES,
+                         ids=[f"{case[1]}-{case[3].__name__}" for case in CASES])
+def test_a_public_test_names_the_mistake(week, grade_id, function, wrong, phrase):
+    namespace, cells = _week(week)
+    exec(compile(cells[grade_id], grade_id, "exec"), dict(namespace))   # the solution passes
+    with pytest.raises(CheckFailure, match=".") as failure:
+        exec(compile(cells[grade_id], grade_id, "exec"), {**namespace, function: wrong})
+    assert phrase in str(failure.value), str(failure.value)
