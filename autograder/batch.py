@@ -17,12 +17,14 @@ import stat
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
 from nbgrader.preprocessors import ClearHiddenTests
 from nbgrader.utils import parse_utc
 
@@ -178,7 +180,13 @@ def record(gradebook: Gradebook, result: Result, timestamp: datetime | None) -> 
     try:
         submission = gradebook.find_submission(result.assignment, result.student)
     except Exception:
-        submission = gradebook.add_submission(result.assignment, result.student)
+        with warnings.catch_warnings():
+            # nbgrader's add_submission builds the submission's rows before adding them to the session, and
+            # SQLAlchemy 2 warns three times that autoflush skipped them ("not in session"): nbgrader then adds
+            # and commits them itself, so the warning says nothing an instructor can act on.
+            warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session",
+                                    category=SAWarning)
+            submission = gradebook.add_submission(result.assignment, result.student)
     submission.timestamp = timestamp  # a later resubmission's time, so late penalties follow it
     verdicts = {v.grade_id: v for v in result.verdicts}
     notebook = gradebook.find_submission_notebook(Path(result.notebook).stem, result.assignment, result.student)

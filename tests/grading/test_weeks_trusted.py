@@ -8,6 +8,7 @@ import shutil
 import nbformat
 import pytest
 
+from autograder import cluster
 from autograder.batch import read_ledger
 from autograder.build import find_weeks
 from autograder.commands import grade
@@ -20,8 +21,24 @@ pytestmark = pytest.mark.slow
 WEEKS = [week for week in find_weeks(REPO) if week in wrong_modules()]
 
 
+@pytest.fixture(scope="module")
+def one_cluster_for_every_week():
+    """The weeks share one embedded cluster (TLS, warm zygotes): starting one costs ~8 s, once per week.
+
+    Only here: other grading tests set the grader's environment before grading (a secret that must not reach
+    a notebook) and need workers started after that, as a real `autograder grade` starts them.
+    """
+    shared = cluster.start_local_cluster(2)
+    close = shared.close
+    shared.close = lambda *args, **kwargs: None          # each week's batch would otherwise close it
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cluster, "start_local_cluster", lambda workers: shared)
+        yield
+    close()
+
+
 @pytest.mark.parametrize("week", WEEKS)
-def test_week_through_the_trusted_grader(tmp_path, week):
+def test_week_through_the_trusted_grader(tmp_path, week, one_cluster_for_every_week):
     shutil.copy2(REPO / "nbgrader_config.py", tmp_path)
     shutil.copytree(REPO / "source" / week, tmp_path / "source" / week)
     release = nbformat.read(REPO / "release" / week / f"{week}.ipynb", as_version=4)
