@@ -55,3 +55,14 @@ def test_week_meets_the_exercise_bar(week):
     hidden_sources = [''.join(c["source"]) for c in notebook["cells"]
                       if c["metadata"].get("nbgrader", {}).get("grade_id", "").endswith("_hidden")]
     assert all("### BEGIN HIDDEN TESTS" in s and f'grade("{week}.' in s for s in hidden_sources)
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_the_landing_page_and_the_readme_list_the_week_as_available(week):
+    number = week.removeprefix("week")
+    landing = "".join("".join(cell["source"]) for cell in json.loads((REPO / "START_HERE.ipynb").read_text())["cells"])
+    row = next((line for line in landing.splitlines() if line.startswith(f"| {number} |")), "")
+    assert f"[release/{week}/{week}.ipynb](release/{week}/{week}.ipynb)" in row and "available" in row, row
+    readme = (REPO / "README.md").read_text().splitlines()
+    assert any(line.startswith(f"| {number} |") and line.endswith("| available |") for line in readme), \
+        f"README's table of weeks does not list {week} as available"
