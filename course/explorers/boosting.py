@@ -14,7 +14,8 @@ from typing import Callable
 import numpy as np
 from sklearn.ensemble import GradientBoostingRegressor
 
-from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, guarded, new_figure
+from course.explorers.view import (LearnerChecks, Validate, assemble, figure_png, guarded, new_figure,
+                                   plain_log_axis)
 
 __all__ = ["true_curve", "noisy_curve", "StagedFit", "BoostingPicture", "BoostingStudy", "boosting_explorer"]
 
@@ -196,10 +197,12 @@ class _Picture:
         (self.best_marker,) = ax.plot([], [], "v", color="k", ms=8, label="lowest test error (early stopping)")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        plain_log_axis(ax.xaxis, (1, 3, 10, 30, 100, 300))
+        plain_log_axis(ax.yaxis, (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10))
         ax.set_xlim(1, MAX_STAGES)
         ax.set_xlabel("number of trees (stage)")
         ax.legend(loc="upper right", fontsize=7)
-        ax.grid(alpha=0.3, which="both")
+        ax.grid(alpha=0.3)
 
     def draw(self, p: BoostingPicture) -> bytes:
         self.points.set_offsets(np.column_stack([p.x_train, p.y_train]))

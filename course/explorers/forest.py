@@ -15,7 +15,8 @@ import numpy as np
 from sklearn.datasets import make_moons
 from sklearn.tree import DecisionTreeClassifier
 
-from course.explorers.view import LearnerChecks, Validate, assemble, figure_png, guarded, new_figure
+from course.explorers.view import (LearnerChecks, Validate, assemble, figure_png, guarded, new_figure,
+                                   plain_log_axis)
 
 __all__ = ["reference_bootstrap_oob", "oob_error_curve", "ForestFit", "ForestPicture", "ForestStudy",
            "forest_explorer"]
@@ -204,12 +205,13 @@ class _Picture:
         self.single_line = ax.axhline(0.0, color="grey", ls=":", lw=1, label="one tree alone (average)")
         self.trees_line = ax.axvline(1, color="C3", lw=1.2, label="current number of trees")
         ax.set_xscale("log")
+        plain_log_axis(ax.xaxis, (1, 2, 5, 10, 20, 50, 100, 200))
         ax.set_xlim(1, MAX_TREES)
         ax.set_ylim(0.0, 0.4)
         ax.set_xlabel("number of trees")
         ax.set_ylabel("error rate")
         ax.legend(loc="upper right", fontsize=7)
-        ax.grid(alpha=0.3, which="both")
+        ax.grid(alpha=0.3)
         self.regions = None
         self.points_drawn = False
 
