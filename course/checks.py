@@ -116,6 +116,7 @@ def diagnose(actual: Any, expected: Any, *, rtol: float = 1e-7, atol: float = 1e
                     "an integer array silently drops fractions (start from np.zeros(..., dtype=float) "
                     "or x.astype(float)).")
     array = array.astype(np.result_type(array.dtype, np.float64)) if array.dtype.kind in "iub" else array
+    expected = expected.astype(float) if expected.dtype.kind == "b" else expected   # masks: -e must be defined
 
     non_finite = _non_finite_problem(array, expected, what)
     if non_finite:

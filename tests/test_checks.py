@@ -135,3 +135,9 @@ def test_messages_can_ask_whether_expected_values_are_concealed():
     with concealing_expected_values():
         assert expected_values_concealed()
     assert not expected_values_concealed()
+
+
+def test_two_different_boolean_masks_are_compared_not_crashed_on():
+    with pytest.raises(CheckFailure, match="wrong in 1 of 3 entries"):
+        expect_equal(np.array([True, False, True]), np.array([True, True, True]), name="the core mask")
+    expect_equal(np.array([True, False]), np.array([True, False]), name="the core mask")
