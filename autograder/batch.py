@@ -23,8 +23,8 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook
-from sqlalchemy.exc import SAWarning
+from nbgrader.api import Gradebook, InvalidEntry
+from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 from nbgrader.preprocessors import ClearHiddenTests
 from nbgrader.utils import parse_utc
 
@@ -160,22 +160,59 @@ def _sha(data: bytes | str) -> str:
 # ----------------------------------------------------------------------------- gradebook
 
 
-def register_assignment(root: Path, assignment: str, url: str) -> None:
+# What a database says when another grader wrote the same row first (Postgres, SQLite): worth another try.
+RACE_SIGNS = ("UniqueViolation", "IntegrityError", "duplicate key", "deadlock detected", "could not serialize",
+              "database is locked")
+ATTEMPTS = 5
+
+
+def register_assignment(root: Path, assignment: str, url: str, out=sys.stderr) -> None:
     """Let nbgrader record the assignment's cells in the gradebook (what generate_assignment does).
 
-    Runs in a scratch copy so that the instructor's release/ is left as `autograder build` made it.
+    Runs in a scratch copy so that the instructor's release/ is left as `autograder build` made it. Two graders
+    sharing a gradebook may register the same assignment at the same moment: the one whose rows lose the race
+    says so and registers again, now finding (and updating) the rows the other one wrote.
     """
-    with tempfile.TemporaryDirectory(prefix="autograder-register-") as scratch:
-        result = generate_assignment(root, assignment, Path(scratch), f"--CourseDirectory.db_url={url}")
-        if result.returncode != 0:
-            raise GradingError(f"nbgrader could not record {assignment} in the gradebook:\n"
-                               f"{(result.stdout + result.stderr)[-2000:]}")
+    for attempt in range(1, ATTEMPTS + 1):
+        with tempfile.TemporaryDirectory(prefix="autograder-register-") as scratch:
+            result = generate_assignment(root, assignment, Path(scratch), f"--CourseDirectory.db_url={url}")
+        if result.returncode == 0:
+            return
+        text = result.stdout + result.stderr
+        sign = next((sign for sign in RACE_SIGNS if sign in text), None)
+        if sign is None or attempt == ATTEMPTS:
+            raise GradingError(f"nbgrader could not record {assignment} in the gradebook:\n{text[-2000:]}")
+        print(f"{assignment}: another grader was recording it in the same gradebook at the same moment "
+              f"({sign}); recording it again ({attempt}/{ATTEMPTS - 1}).", file=out)
+        _back_off(attempt)
 
 
-def record(gradebook: Gradebook, result: Result, timestamp: datetime | None) -> None:
+def _back_off(attempt: int) -> None:
+    """A random pause that grows with the attempt, so that two racing graders do not collide again."""
+    time.sleep(secrets.SystemRandom().uniform(0.2, 1.0) * attempt)
+
+
+def record(gradebook: Gradebook, result: Result, timestamp: datetime | None, out=sys.stderr) -> None:
     """Write one notebook's auto scores and its submission time, overwriting (never adding to) what a
     previous run wrote: a grade cell this result has no verdict for is set to 0, so the gradebook can
-    never keep an earlier attempt's score that the ledger and grades.csv no longer show."""
+    never keep an earlier attempt's score that the ledger and grades.csv no longer show.
+
+    Another grader sharing the gradebook may add the same student or submission at the same moment: the
+    loser of that race says so and records again, updating the rows the other one wrote."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _record_once(gradebook, result, timestamp)
+        except (InvalidEntry, IntegrityError, OperationalError) as error:
+            gradebook.db.rollback()
+            sign = next((sign for sign in RACE_SIGNS if sign in f"{type(error).__name__} {error}"), None)
+            if sign is None or attempt == ATTEMPTS:
+                raise
+            print(f"{result.student}: another grader was recording {result.assignment} for this student in the "
+                  f"same gradebook at the same moment ({sign}); recording it again.", file=out)
+            _back_off(attempt)
+
+
+def _record_once(gradebook: Gradebook, result: Result, timestamp: datetime | None) -> None:
     gradebook.update_or_create_student(result.student)
     try:
         submission = gradebook.find_submission(result.assignment, result.student)

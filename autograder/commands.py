@@ -21,7 +21,7 @@ def grade(root: Path, assignment: str, *, students: list[str] | None, workers: i
     submissions = batch.find_submissions(root, assignment, students)
     if not submissions:
         raise batch.GradingError(f"no submissions of {assignment} under {root / 'submitted'}.")
-    batch.register_assignment(root, assignment, url)
+    batch.register_assignment(root, assignment, url, out=out)
     jobs, skipped, hashes = batch.plan_jobs(root, assignment, submissions, limits, force, disable)
     jobs_by_key = {(job.student, job.notebook): job for job in jobs}
     where = f"the Dask scheduler at {scheduler}" if scheduler else \
@@ -58,7 +58,7 @@ def grade(root: Path, assignment: str, *, students: list[str] | None, workers: i
                 if timestamp is not None:
                     (root / "autograded" / result.student / assignment / "timestamp.txt").write_text(
                         (folder / "timestamp.txt").read_text(errors="replace").strip())
-            batch.record(gradebook, result, timestamp)
+            batch.record(gradebook, result, timestamp, out=out)
             submission_sha, source_sha = hashes[(result.student, result.notebook)]
             batch.write_ledger_entry(root, result, submission_sha, source_sha)
 

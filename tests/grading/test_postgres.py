@@ -7,6 +7,7 @@ import io
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -61,3 +62,73 @@ def test_grades_land_in_a_postgres_gradebook(tmp_path, postgres):
     with Gradebook(postgres) as gradebook:
         scores = {s.student.id: s.score for s in gradebook.find_assignment("week98").submissions}
     assert scores == {"alice": AUTO_POINTS, "bob": 4}
+
+
+def _start_grader(root: Path, url: str, students: list[str]) -> subprocess.Popen:
+    command = [sys.executable, "-m", "autograder.cli", "grade", "week98", "--workers", "1", "--timeout", "60",
+               "--db-url", url, *[f"--student={student}" for student in students]]
+    return subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.mark.parametrize("overlap", [False, True], ids=["disjoint halves", "overlapping halves"])
+def test_two_graders_share_one_postgres_gradebook_at_the_same_time(tmp_path, postgres, overlap):
+    """Two `autograder grade` processes started together on one class and one gradebook (issue 17 §2): the
+    assignment is registered once, each submission is recorded once with its score, whoever loses a race on
+    a row says so and tries again."""
+    root = make_course(tmp_path)
+    wrong = {"softmax": "def softmax(z):\n    return z"}
+    expected = {f"s{index}": (4 if index % 3 == 0 else AUTO_POINTS) for index in range(6)}
+    for student, score in expected.items():
+        hand_in(root, student, submission(root, wrong if score == 4 else None))
+    students = sorted(expected)
+    halves = (students[:4], students[2:]) if overlap else (students[:3], students[3:])
+    graders = [_start_grader(root, postgres, half) for half in halves]
+    outputs = [grader.communicate(timeout=600)[0] for grader in graders]
+    assert [grader.returncode for grader in graders] == [0, 0], outputs
+
+    with Gradebook(postgres) as gradebook:
+        assignments = [a.name for a in gradebook.assignments]
+        submissions = gradebook.find_assignment("week98").submissions
+        scores = {s.student.id: s.score for s in submissions}
+        notebooks = [n.name for n in gradebook.find_assignment("week98").notebooks]
+    assert assignments == ["week98"] and notebooks == ["week98"]
+    assert len(submissions) == len(expected) and scores == expected, (scores, outputs)
+    assert not any("could not be recorded" in output for output in outputs), outputs
+
+
+def test_the_loser_of_a_race_on_a_gradebook_row_says_so_and_writes_again(tmp_path, monkeypatch):
+    """The two races two graders can run into, made to happen on purpose (the test above only may meet them):
+    registering the assignment, and adding the same student."""
+    from nbgrader.api import InvalidEntry
+    from autograder import batch
+
+    root = make_course(tmp_path)
+    hand_in(root, "alice", submission(root))
+    register, add_student = batch.generate_assignment, Gradebook.update_or_create_student
+    lost = {"register": False, "student": False}
+
+    def register_losing_once(*args, **kwargs):
+        if not lost["register"]:
+            lost["register"] = True
+            return subprocess.CompletedProcess(args, 1, "", 'psycopg.errors.UniqueViolation: duplicate key value '
+                                                            'violates unique constraint "assignment_name_key"')
+        return register(*args, **kwargs)
+
+    def add_student_losing_once(gradebook, student, **kwargs):
+        if not lost["student"]:
+            lost["student"] = True
+            raise InvalidEntry('(psycopg.errors.UniqueViolation) duplicate key value violates unique constraint '
+                               '"student_pkey"')
+        return add_student(gradebook, student, **kwargs)
+
+    monkeypatch.setattr(batch, "generate_assignment", register_losing_once)
+    monkeypatch.setattr(Gradebook, "update_or_create_student", add_student_losing_once)
+    out = io.StringIO()
+    rows = grade(root, "week98", students=None, workers=1, scheduler=None, limits=Limits(cell_timeout=20), out=out)
+    assert lost == {"register": True, "student": True}
+    assert rows[0]["auto_score"] == AUTO_POINTS and not rows[0]["notes"], rows
+    text = out.getvalue()
+    assert "week98: another grader was recording it in the same gradebook at the same moment (UniqueViolation); " \
+           "recording it again (1/4)." in text, text
+    assert "alice: another grader was recording week98 for this student in the same gradebook at the same moment " \
+           "(UniqueViolation); recording it again." in text, text
