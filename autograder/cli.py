@@ -76,6 +76,15 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from autograder.batch import db_url
+    from autograder.export import export
+    root = _course_root(Path.cwd())
+    path = export(root, args.assignment, args.format, args.db_url or db_url(root), args.output)
+    print(f"{args.assignment}: {args.format} grades written to {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="autograder", description=DESCRIPTION,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -130,6 +139,24 @@ def parser() -> argparse.ArgumentParser:
                     "(score distribution per question; the most common failure messages) and report.md.")
     report.add_argument("assignment", metavar="ASSIGNMENT")
     report.set_defaults(run=_report)
+
+    export = commands.add_parser(
+        "export", help="write the grades as a CSV file Canvas's or Moodle's gradebook imports",
+        description="Write reports/ASSIGNMENT/FORMAT.csv from nbgrader's gradebook (auto and manual points): "
+                    "one row per student of the gradebook (0 for no submission, as `nbgrader export`). "
+                    "canvas: Student, ID (nbgrader's lms_user_id), SIS User ID, SIS Login ID (the nbgrader "
+                    "student id), Section, the assignment, and a Points Possible row; import it in Canvas under "
+                    "Grades > Import. moodle: ID number (the nbgrader student id), First name, Last name, Email "
+                    "address, the assignment; in Moodle, Grades > Import > CSV file, mapping ID number to "
+                    "idnumber. csv: student_id, first_name, last_name, email, lms_user_id, score, max_score.")
+    export.add_argument("assignment", metavar="ASSIGNMENT")
+    export.add_argument("--format", choices=("canvas", "moodle", "csv"), default="csv",
+                        help="the LMS's import format (default csv)")
+    export.add_argument("--output", type=Path, metavar="FILE", help="where to write (default "
+                        "reports/ASSIGNMENT/FORMAT.csv)")
+    export.add_argument("--db-url", metavar="URL", help="gradebook URL (default: nbgrader_config.py's, or "
+                        "sqlite:///gradebook.db)")
+    export.set_defaults(run=_export)
     return top
 
 

@@ -51,7 +51,8 @@ def guide_blocks() -> list[dict]:
 def test_the_guide_covers_the_whole_workflow():
     code = "\n".join(block["code"] for block in guide_blocks())
     for command in ("autograder build", "nbgrader release_assignment", "nbgrader zip_collect", "autograder grade",
-                    "jupyter lab", "autograder feedback", "nbgrader generate_feedback", "nbgrader export"):
+                    "jupyter lab", "autograder feedback", "nbgrader generate_feedback", "nbgrader export",
+                    "autograder export"):
         assert command in code, f"the guide never runs {command!r}"
     actions = [block["action"] for block in guide_blocks()]
     assert actions[0] == "setup" and actions.count("formgrader") == 1
@@ -244,3 +245,11 @@ def test_an_instructor_follows_the_guide_from_a_fresh_clone(tmp_path):
     assert float(exported[IDS["complete"]]["score"]) == full == float(exported[IDS["complete"]]["max_score"])
     assert float(exported[IDS["wrong softmax"]]["score"]) == auto_max - softmax
     assert float(exported[IDS["blank"]]["score"]) == 0.0
+    # 9. the same scores in Canvas's import layout, under the Points Possible row
+    with (course / "reports" / WEEK / "canvas.csv").open() as table:
+        canvas = list(csv.reader(table))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", WEEK]
+    assert canvas[1][0] == "Points Possible" and float(canvas[1][-1]) == full
+    assert {row[3]: float(row[-1]) for row in canvas[2:]} == {student: float(row["score"])
+                                                              for student, row in exported.items()}
+    assert (course / "reports" / WEEK / "moodle.csv").exists()
