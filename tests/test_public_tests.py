@@ -6,7 +6,6 @@ the solution notebook's code cells before it, run once per week in this process 
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 import pytest
@@ -18,6 +17,7 @@ from solutions import REPO
 import wrong_week02
 import wrong_week03
 import wrong_week04
+import wrong_week05
 
 CASES = [  # (week, public grade_id, function, wrong implementation, phrase the learner must read)
     ("week02", "t_confidence_interval_public", "t_confidence_interval", wrong_week02.interval_with_ddof_zero,
@@ -44,6 +44,16 @@ CASES = [  # (week, public grade_id, function, wrong implementation, phrase the 
     ("week04", "scaled_cv_scores_public", "scaled_cv_scores", wrong_week04.cv_without_scaling,
      "skipping the scaling"),
     ("week04", "scaled_cv_scores_public", "scaled_cv_scores", wrong_week04.cv_scaling_with_ddof_1, "ddof=1"),
+    ("week05", "kmeans_public", "kmeans", wrong_week05.kmeans_stale_labels, "assignment made before the last update"),
+    ("week05", "kmeans_public", "kmeans", wrong_week05.kmeans_inertia_not_squared,
+     "the inertia sums SQUARED distances"),
+    ("week05", "silhouette_samples_public", "silhouette_samples", wrong_week05.silhouette_a_includes_self,
+     "leave the point itself out"),
+    ("week05", "silhouette_samples_public", "silhouette_samples", wrong_week05.silhouette_singleton_is_one,
+     "its silhouette is 0 by convention"),
+    ("week05", "davies_bouldin_public", "davies_bouldin", wrong_week05.davies_bouldin_min_ratio, "not the minimum"),
+    ("week05", "linkage_matrix_public", "linkage_matrix", wrong_week05.linkage_always_single,
+     "FARTHEST pair of points"),
 ]
 
 
@@ -55,20 +65,23 @@ def _code(cell) -> str:
 def _week(week: str) -> tuple[dict, dict]:
     """The namespace the solution notebook's code cells build up to the week's last public cell under test
     (each public cell's own source kept apart, by grade_id)."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    os.environ["COURSE_HEADLESS"] = "1"     # as the grader runs lessons: explorers built, not drawn
     wanted = {case[1] for case in CASES if case[0] == week}
     namespace: dict = {"__name__": "__main__"}
     cells = {}
-    for cell in read_text_notebook(REPO / "source" / week / f"{week}.py").cells:
-        if cell.cell_type != "code":
-            continue
-        grade_id = nbgrader_meta(cell).get("grade_id", "")
-        cells[grade_id] = _code(cell)
-        if wanted <= cells.keys():
-            return namespace, cells
-        if not grade_id.endswith("_hidden"):
-            exec(compile(cells[grade_id], f"{week}:{grade_id or 'lesson'}", "exec"), namespace)
+    # as the grader runs lessons: explorers built, not drawn; only while these cells run (the notebooks that
+    # later tests execute in subprocesses must draw their explorers)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSE_HEADLESS", "1")
+        patch.setenv("MPLBACKEND", "Agg")
+        for cell in read_text_notebook(REPO / "source" / week / f"{week}.py").cells:
+            if cell.cell_type != "code":
+                continue
+            grade_id = nbgrader_meta(cell).get("grade_id", "")
+            cells[grade_id] = _code(cell)
+            if wanted <= cells.keys():
+                return namespace, cells
+            if not grade_id.endswith("_hidden"):
+                exec(compile(cells[grade_id], f"{week}:{grade_id or 'lesson'}", "exec"), namespace)
     raise LookupError(f"{week} has no public cell {sorted(wanted - cells.keys())}")
 
 

@@ -5,6 +5,8 @@ Week 01: ``transform_explorer`` (a 2x2 matrix as a transformation of the plane) 
 Week 02: ``clt_explorer``, ``bayes_explorer``, ``sgd_explorer``.
 Week 03: ``bias_variance_explorer``, ``decision_regions_explorer``, ``threshold_explorer``.
 Week 04: ``svm_explorer``, ``boosting_explorer``, ``forest_explorer``.
+Week 05: ``kmeans_explorer``, ``dbscan_explorer``, ``dendrogram_explorer``.
+Week 06: ``pca_digits_explorer``, ``tsne_perplexity_explorer``, ``autoencoder_latent_explorer``.
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
 Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
@@ -27,6 +29,12 @@ _EXPORTS = {name: module for module, names in {
     "svm": ("svm_explorer", "SVMStudy"),
     "boosting": ("boosting_explorer", "BoostingStudy"),
     "forest": ("forest_explorer", "ForestStudy"),
+    "kmeans_steps": ("kmeans_explorer", "KMeansSteps"),
+    "density": ("dbscan_explorer", "DBSCANStudy"),
+    "dendrogram_cut": ("dendrogram_explorer", "DendrogramCut"),
+    "pca_digits": ("pca_digits_explorer", "PCADigits"),
+    "tsne_map": ("tsne_perplexity_explorer", "TSNEPerplexity"),
+    "autoencoder": ("autoencoder_latent_explorer", "LatentSize"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
 
