@@ -1,8 +1,9 @@
 """`autograder report`: how the class did on an assignment, for the instructor.
 
 Writes reports/<assignment>/class.csv (a score per student and question), report.png (score
-distribution per question, most common failures) and report.md (the same in words, with the
-isolation warnings the sandbox raised).  Built from the ledgers that `autograder grade` leaves.
+distribution per question, most common failures), similarity.html (pairs of students with similar code
+answers, side by side) and report.md (the same in words, with the isolation warnings the sandbox raised).
+Built from the ledgers and graded notebooks that `autograder grade` leaves.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import escape
+from autograder import escape, similarity
 from autograder.batch import read_ledger
 from autograder.feedback import NotebookResult, notebook_results, require_graded
 
@@ -67,6 +68,8 @@ class ReportFiles:
     png: Path
     markdown: Path
     stats: ClassStats
+    similarity: Path | None = None           # None: copydetect is not installed
+    similar: list = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- gathering
@@ -208,6 +211,19 @@ def _markdown(stats: ClassStats) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _similarity_lines(files: ReportFiles) -> list[str]:
+    lines = ["", "## Similar answers", ""]
+    if files.similarity is None:
+        return lines + ["Not compared: copydetect is not installed (`pip install copydetect`, or `make setup`)."]
+    if not files.similar:
+        return lines + [f"No pair of students shares {similarity.THRESHOLD:.0%} of their code answers."]
+    lines += [f"Pairs sharing at least {similarity.THRESHOLD:.0%} of one's code answers (names replaced, comments "
+              "dropped, starter code excluded), side by side in [similarity.html](similarity.html):", "",
+              "| students | share of each one's code found in the other's |", "|---|---|"]
+    return lines + [f"| {_cell(p.first)} and {_cell(p.second)} | {p.shares[0]:.0%}, {p.shares[1]:.0%} |"
+                    for p in files.similar]
+
+
 def write_report(root: Path, assignment: str) -> ReportFiles:
     stats, rows = class_stats(root, assignment)
     folder = root / "reports" / assignment
@@ -215,7 +231,13 @@ def write_report(root: Path, assignment: str) -> ReportFiles:
     files = ReportFiles(folder / "class.csv", folder / "report.png", folder / "report.md", stats)
     _write_csv(files.csv, rows)
     _write_png(files.png, stats)
-    files.markdown.write_text(_markdown(stats), encoding="utf-8")
+    try:
+        files.similar = similarity.class_pairs(root, assignment, stats.students)
+        files.similarity = folder / "similarity.html"
+        files.similarity.write_text(similarity.html_page(assignment, files.similar), encoding="utf-8")
+    except ImportError:   # copydetect comes with the instructor's install (make setup); a report without it
+        pass              # still has everything else
+    files.markdown.write_text(_markdown(stats) + "\n".join(_similarity_lines(files)) + "\n", encoding="utf-8")
     return files
 
 
@@ -237,5 +259,10 @@ def summary_text(report: ReportFiles) -> str:
                                                   for message, count in stats.failures[:5]]
     lines += [f"WARNING: {count} notebook(s) ran without {escape.terminal(message)}"
               for message, count in stats.isolation]
-    lines += ["", f"written: {report.csv}, {report.png.name}, {report.markdown.name}"]
+    if report.similar:
+        lines += ["", f"{len(report.similar)} pair(s) of students with similar code answers:"] + [
+            f"  {escape.terminal(p.first)} and {escape.terminal(p.second)}: {p.shares[0]:.0%}, {p.shares[1]:.0%}"
+            for p in report.similar[:5]]
+    written = [report.png.name, report.markdown.name] + ([report.similarity.name] if report.similarity else [])
+    lines += ["", f"written: {report.csv}, {', '.join(written)}"]
     return "\n".join(lines)

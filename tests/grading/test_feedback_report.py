@@ -267,8 +267,12 @@ def test_report_markdown_and_summary(course):
     assert "| Exercise 1 — double (`double`) | 3 | 33% | 33% | 33% | 1.33 |" in text
     assert re.search(r"\| 2 \| double: .*off by a constant factor", text)
     assert "1 notebook(s) ran without: network: no separate network namespace" in text
+    # answers of one line each: nothing long enough to be a copy, and the report says so
+    assert "## Similar answers\n\nNo pair of students shares 60% of their code answers." in text
+    assert "No pair of answers is that similar" in report.similarity.read_text()
     summary = summary_text(report)
     assert "3 students" in summary and "checkpoint_q1" in summary and "WARNING" in summary
+    assert "similarity.html" in summary
 
 
 def test_passed_checks_are_named_in_words_and_checkpoints_say_the_answer_was_checked(course):
@@ -281,3 +285,14 @@ def test_passed_checks_are_named_in_words_and_checkpoints_say_the_answer_was_che
     q2 = ada[ada.index("Q2"):ada.index("Q3")]
     assert "the answer itself was checked" in q2 and "2.4" not in q2
     assert "q1_answer in" not in ada and "expect_" not in ada             # no test code
+
+
+def test_the_report_lists_similar_pairs_and_links_the_side_by_side_page(course, monkeypatch):
+    from autograder import similarity
+    pair = similarity.SimilarPair("ada", "ben", (0.9, 0.85), "<mark>shared</mark>", "<mark>shared</mark>")
+    monkeypatch.setattr(similarity, "class_pairs", lambda root, assignment, students: [pair])
+    report = write_report(course, ASSIGNMENT)
+    text = report.markdown.read_text()
+    assert "side by side in [similarity.html](similarity.html)" in text and "| ada and ben | 90%, 85% |" in text
+    assert "<mark>shared</mark>" in report.similarity.read_text()
+    assert "1 pair(s) of students with similar code answers:\n  ada and ben: 90%, 85%" in summary_text(report)
