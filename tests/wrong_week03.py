@@ -307,3 +307,132 @@ WRONG_SUBMISSION = (
     {"ridge_fit_public", "ridge_fit_hidden", "roc_auc_public", "roc_auc_hidden", "checkpoint_q1_test",
      "checkpoint_q2_test", "checkpoint_q3_test"},
 )
+
+
+# ----------------------------------------------------------------------------- softmax_regression (§10)
+
+
+def _softmax_rows(Z):
+    Z = Z - Z.max(axis=1, keepdims=True)
+    P = np.exp(Z)
+    return P / P.sum(axis=1, keepdims=True)
+
+
+def _softmax_descent(X, y, n_classes, alpha, lr, n_steps, probabilities=_softmax_rows, divide=True,
+                     penalty=1.0, penalise_b=False):
+    n = len(y)
+    Y = np.eye(n_classes)[y]
+    W, b = np.zeros((X.shape[1], n_classes)), np.zeros(n_classes)
+    for _ in range(n_steps):
+        G = (probabilities(X @ W + b) - Y) / (n if divide else 1)
+        W, b = W - lr * (X.T @ G + penalty * alpha * W), b - lr * (G.sum(axis=0) + (alpha * b if penalise_b else 0))
+    return W, b
+
+
+def softmax_penalising_b(X, y, n_classes, alpha, lr, n_steps):
+    return _softmax_descent(X, y, n_classes, alpha, lr, n_steps, penalise_b=True)
+
+
+def softmax_penalty_without_half(X, y, n_classes, alpha, lr, n_steps):
+    return _softmax_descent(X, y, n_classes, alpha, lr, n_steps, penalty=2.0)   # gradient of alpha‖W‖²
+
+
+def softmax_gradient_not_divided_by_n(X, y, n_classes, alpha, lr, n_steps):
+    with np.errstate(all="ignore"):
+        return _softmax_descent(X, y, n_classes, alpha, lr, n_steps, divide=False)
+
+
+def softmax_without_penalty(X, y, n_classes, alpha, lr, n_steps):
+    return _softmax_descent(X, y, n_classes, 0.0, lr, n_steps)
+
+
+def softmax_as_independent_sigmoids(X, y, n_classes, alpha, lr, n_steps):
+    """One-vs-rest logistic regressions trained side by side: not the multinomial model."""
+    return _softmax_descent(X, y, n_classes, alpha, lr, n_steps, probabilities=lambda Z: 1 / (1 + np.exp(-Z)))
+
+
+def softmax_returning_W_only(X, y, n_classes, alpha, lr, n_steps):
+    return _softmax_descent(X, y, n_classes, alpha, lr, n_steps)[0]
+
+
+# ----------------------------------------------------------------------------- averaged_scores (§10)
+
+
+def _per_class(y_true, y_pred, labels):
+    tp = np.array([np.sum((y_true == c) & (y_pred == c)) for c in labels], dtype=float)
+    predicted = np.array([np.sum(y_pred == c) for c in labels], dtype=float)
+    support = np.array([np.sum(y_true == c) for c in labels], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision, recall, f1 = tp / predicted, tp / support, 2 * tp / (predicted + support)
+    return tp, predicted, support, precision, recall, f1
+
+
+def _zero(values):
+    return np.nan_to_num(values, nan=0.0)
+
+
+def scores_micro_as_macro(y_true, y_pred, labels, average):
+    tp, predicted, support, precision, recall, f1 = _per_class(y_true, y_pred, labels)
+    if average == "weighted":
+        return tuple(float(np.sum(support * _zero(v)) / support.sum()) for v in (precision, recall, f1))
+    return tuple(float(np.mean(_zero(v))) for v in (precision, recall, f1))     # "micro" falls through to macro
+
+
+def scores_weighted_by_predictions(y_true, y_pred, labels, average):
+    tp, predicted, support, precision, recall, f1 = _per_class(y_true, y_pred, labels)
+    if average == "micro":
+        return tp.sum() / predicted.sum(), tp.sum() / support.sum(), 2 * tp.sum() / (predicted.sum() + support.sum())
+    weights = predicted if average == "weighted" else np.ones(len(labels))
+    return tuple(float(np.sum(weights * _zero(v)) / weights.sum()) for v in (precision, recall, f1))
+
+
+def scores_zero_division_nan(y_true, y_pred, labels, average):
+    tp, predicted, support, precision, recall, f1 = _per_class(y_true, y_pred, labels)
+    if average == "micro":
+        return tp.sum() / predicted.sum(), tp.sum() / support.sum(), 2 * tp.sum() / (predicted.sum() + support.sum())
+    weights = support if average == "weighted" else np.ones(len(labels))
+    return tuple(float(np.sum(weights * v) / weights.sum()) for v in (precision, recall, f1))   # NaN spreads
+
+
+def scores_macro_f1_from_averages(y_true, y_pred, labels, average):
+    tp, predicted, support, precision, recall, f1 = _per_class(y_true, y_pred, labels)
+    if average == "micro":
+        return tp.sum() / predicted.sum(), tp.sum() / support.sum(), 2 * tp.sum() / (predicted.sum() + support.sum())
+    weights = support if average == "weighted" else np.ones(len(labels))
+    p, r = (float(np.sum(weights * _zero(v)) / weights.sum()) for v in (precision, recall))
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# ----------------------------------------------------------------------------- confusion_matrix_multiclass (§10)
+
+
+def confusion_transposed(y_true, y_pred, labels):
+    index = {label: k for k, label in enumerate(labels)}
+    matrix = np.zeros((len(labels), len(labels)), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        matrix[index[p], index[t]] += 1                   # rows predicted, columns actual
+    return matrix
+
+
+def confusion_in_sorted_order(y_true, y_pred, labels):
+    ordered = sorted(labels)                              # ignores the order asked for
+    matrix = np.zeros((len(labels), len(labels)), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        matrix[ordered.index(t), ordered.index(p)] += 1
+    return matrix
+
+
+WRONG += [
+    ("week03.softmax_regression", softmax_penalising_b, "penalises the intercepts b"),
+    ("week03.softmax_regression", softmax_penalty_without_half, "whose gradient is 2·alpha·W"),
+    ("week03.softmax_regression", softmax_gradient_not_divided_by_n, "divide the gradient"),
+    ("week03.softmax_regression", softmax_without_penalty, "Compared with LogisticRegression(C = 1/(alpha·n))"),
+    ("week03.softmax_regression", softmax_as_independent_sigmoids, "the class probabilities softmax(X @ W + b)"),
+    ("week03.softmax_regression", softmax_returning_W_only, "should be a tuple (W, b)"),
+    ("week03.averaged_scores", scores_micro_as_macro, "it is the macro average"),
+    ("week03.averaged_scores", scores_weighted_by_predictions, "how often it is *predicted*"),
+    ("week03.averaged_scores", scores_zero_division_nan, "zero_division=0"),
+    ("week03.averaged_scores", scores_macro_f1_from_averages, "macro F1 is the mean of the per-class F1 scores"),
+    ("week03.confusion_matrix_multiclass", confusion_transposed, "It is the transpose"),
+    ("week03.confusion_matrix_multiclass", confusion_in_sorted_order, "in the wrong places"),
+]

@@ -206,3 +206,210 @@ register(Exercise(
     describe=_describe_logits,
     compare=compare_close(rtol=1e-12, atol=1e-10),
 ))
+
+
+# ----------------------------------------------------------------------------- messy tabular data (pandas)
+# The learner's impute_and_encode takes DataFrames: cases hold plain columns (float arrays with NaN, lists of
+# strings), and `call` builds the DataFrames next to the learner's code and turns the result into arrays.
+
+_CITIES = ["Lyon", "Nantes", "Paris", "Lille", "Brest", "Dijon"]
+_HEATING = ["gas", "electric", "heat pump", "wood"]
+
+
+def _numeric_column(rng: np.random.Generator, n: int, missing: float) -> np.ndarray:
+    """Skewed values (so mean and median differ), a share of them NaN, never all of them."""
+    values = np.round(rng.lognormal(mean=3.0, sigma=0.8, size=n), 1)
+    holes = rng.random(n) < missing
+    holes[rng.integers(n)] = False
+    values[holes] = np.nan
+    return values
+
+
+def _tabular_case(rng: np.random.Generator, n_train: int, n_test: int, n_numeric: int, n_categorical: int,
+                  missing: float = 0.2, unseen: bool = True) -> Case:
+    numeric = ["income", "surface", "age", "rooms"][:n_numeric]
+    categorical = ["city", "heating"][:n_categorical]
+    pools = {"city": _CITIES[: int(rng.integers(2, 5))], "heating": _HEATING[:3]}
+    if n_train <= 2:
+        pools = {name: pool[:1] for name, pool in pools.items()}   # a single category seen in training
+    tables = {}
+    for part, n in (("train", n_train), ("test", n_test)):
+        table = {"id": np.arange(n, dtype=float)}                       # a column neither list names: dropped
+        for name in numeric:
+            # test rows always have holes, also where training had none: they are filled, never indicated
+            table[name] = _numeric_column(rng, n, missing if part == "train" else max(missing, 0.3))
+        for name in categorical:
+            pool = pools[name] + (["Rennes" if name == "city" else "oil"] if part == "test" and unseen else [])
+            table[name] = [str(value) for value in rng.choice(pool, size=n)]
+            if part == "test" and unseen:
+                table[name][0] = pool[-1]                               # at least one unseen category
+        tables[part] = table
+    order = [str(name) for name in rng.permutation(list(tables["train"]))]           # the DataFrame's columns in a random order
+    tables = {part: {name: table[name] for name in order} for part, table in tables.items()}
+    return {"train": tables["train"], "test": tables["test"], "numeric": [str(name) for name in rng.permutation(numeric)],
+            "categorical": list(categorical)}
+
+
+def _tabular_cases(rng: np.random.Generator) -> list[Case]:
+    return [
+        _tabular_case(rng, 8, 4, 2, 1),
+        _tabular_case(rng, 9, 5, 2, 2),
+        _tabular_case(rng, 12, 6, 3, 1, missing=0.0),                 # no NaN in training: no indicators,
+        _tabular_case(rng, 30, 10, 3, 2, missing=0.3, unseen=False),  # (test NaN still filled) / none unseen
+        _tabular_case(rng, 2, 3, 1, 2),                                 # two rows, one category per column
+        _tabular_case(rng, 200, 50, 4, 2),
+    ]
+
+
+def _frames(case: Case):
+    import pandas as pd
+    return pd.DataFrame(case["train"]), pd.DataFrame(case["test"])
+
+
+def _as_matrix_pair(result: Any, function: str, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """The learner's (train, test) result as two float arrays, or a failure saying what was returned."""
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise CheckFailure(f"{function} should return a pair ({what}); got {type(result).__name__}"
+                           f"{'' if not isinstance(result, (tuple, list)) else f' of length {len(result)}'}.")
+    try:
+        return tuple(np.asarray(part, dtype=float) for part in result)
+    except (TypeError, ValueError) as error:
+        raise CheckFailure(f"{function} should return two arrays of numbers; converting them to float failed "
+                           f"({error}).") from None
+
+
+def _call_impute_and_encode(function: Callable, case: Case) -> Any:
+    train, test = _frames(case)
+    before = train.copy(), test.copy()
+    result = function(train, test, case["numeric"], case["categorical"])
+    for name, frame, original in (("train", train, before[0]), ("test", test, before[1])):
+        if not frame.equals(original):
+            raise CheckFailure(f"impute_and_encode changed its input {name} in place; work on a copy "
+                               f"(e.g. {name}[column].to_numpy(dtype=float)) and leave the caller's DataFrame alone.")
+    return _as_matrix_pair(result, "impute_and_encode", "train_matrix, test_matrix")
+
+
+def _reference_impute_and_encode(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    import warnings
+
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    train, test = _frames(case)
+    transformer = ColumnTransformer([
+        ("numeric", SimpleImputer(strategy="median", add_indicator=True), case["numeric"]),
+        ("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False), case["categorical"]),
+    ])
+    with warnings.catch_warnings():   # "unknown categories ... encoded as all zeros" is the point, not news
+        warnings.simplefilter("ignore")
+        return transformer.fit_transform(train), transformer.transform(test)
+
+
+def _describe_tabular(case: Case) -> str:
+    n_train, n_test = len(case["train"]["id"]), len(case["test"]["id"])
+    holes = [name for name in case["numeric"] if np.isnan(case["train"][name]).any()]
+    unseen = [name for name in case["categorical"] if set(case["test"][name]) - set(case["train"][name])]
+    return (f"{n_train} training and {n_test} test rows, numeric={case['numeric']}, "
+            f"categorical={case['categorical']}; NaN in training in {holes or 'no column'}; "
+            f"unseen test categories in {unseen or 'no column'}")
+
+
+_PARTS = ("the training matrix (first returned value)", "the test matrix (second returned value)")
+
+
+def _compare_shapes(actual: Any, expected: Any, layout: str) -> None:
+    for part, mine, want in zip(_PARTS, actual, expected):
+        if np.shape(mine) != np.shape(want):
+            raise CheckFailure(f"{part} has shape {np.shape(mine)}, but shape {np.shape(want)} was expected: {layout}")
+
+
+def _compare_pair(layout: str) -> Callable[[Any, Any, Case, str], None]:
+    """Both returned matrices, the training one first; a wrong shape is explained with ``layout``."""
+    def compare(actual: Any, expected: Any, case: Case, name: str) -> None:
+        _compare_shapes(actual, expected, layout)
+        for part, mine, want in zip(_PARTS, actual, expected):
+            expect_close(mine, want, name=part, rtol=1e-9, atol=1e-12)
+    return compare
+
+
+def _column_roles(case: Case) -> list[str]:
+    """What each expected column is, in words, for pointing at the first wrong one."""
+    train = case["train"]
+    roles = [f"the imputed numeric column {name!r}" for name in case["numeric"]]
+    roles += [f"the missing-indicator of {name!r}" for name in case["numeric"] if np.isnan(train[name]).any()]
+    roles += [f"the one-hot column of {name!r} = {category!r} (training categories, sorted)"
+              for name in case["categorical"] for category in sorted(set(train[name]))]
+    return roles
+
+
+def _compare_encoded(actual: Any, expected: Any, case: Case, name: str) -> None:
+    """As _compare_pair, and a wrong value is traced to the first wrong column and what that column is."""
+    _compare_shapes(actual, expected, _ENCODED_LAYOUT)
+    roles = _column_roles(case)
+    for part, mine, want in zip(_PARTS, actual, expected):
+        wrong = [j for j in range(want.shape[1]) if not np.allclose(mine[:, j], want[:, j], rtol=1e-9, atol=1e-12)]
+        if wrong:
+            where = f"column {wrong[0]}, {roles[wrong[0]]}, is the first wrong column"
+            expect_close(mine, want, name=f"{part} ({where})", rtol=1e-9, atol=1e-12)
+
+
+_ENCODED_LAYOUT = ("one row per input row; the numeric columns (in the order of `numeric`, NaN filled with the "
+                   "training median), then one 0/1 indicator for each numeric column that has a NaN in the "
+                   "training rows, then one column per category seen in training (column by column, categories "
+                   "sorted); an unseen test category is a row of zeros.")
+
+
+register(Exercise(
+    key="week01.impute_and_encode",
+    function="impute_and_encode",
+    make_cases=_tabular_cases,
+    call=_call_impute_and_encode,
+    inputs=(),                   # the DataFrames are built in `call`, which checks them itself
+    reference=_reference_impute_and_encode,
+    describe=_describe_tabular,
+    compare=_compare_encoded,
+))
+
+
+# ----------------------------------------------------------------------------- robust scaling
+
+
+def _robust_case(rng: np.random.Generator, n_train: int, n_test: int, d: int, outliers: bool = False,
+                 constant: bool = False) -> Case:
+    X = rng.lognormal(mean=1.0, sigma=0.7, size=(n_train + n_test, d)).round(2)
+    if outliers:
+        X[rng.integers(n_train, size=2), 0] *= 1000.0    # a typo in thousands, in the training rows
+    if constant:
+        X[:, -1] = 3.0                                      # a constant column: IQR 0, divided by 1
+    return {"X_train": X[:n_train], "X_test": X[n_train:]}
+
+
+def _robust_cases(rng: np.random.Generator) -> list[Case]:
+    return [
+        _robust_case(rng, 6, 3, 2),                # n = 6, 7: the quartiles fall between samples
+        _robust_case(rng, 7, 4, 3, outliers=True),
+        _robust_case(rng, 10, 5, 3, constant=True),
+        _robust_case(rng, 1, 2, 2),                # one training row: median = it, IQR 0
+        _robust_case(rng, 200, 40, 4, outliers=True, constant=True),
+    ]
+
+
+register(Exercise(
+    key="week01.robust_scale",
+    function="robust_scale",
+    make_cases=_robust_cases,
+    call=lambda function, case: _as_matrix_pair(function(case["X_train"], case["X_test"]), "robust_scale",
+                                                "X_train_scaled, X_test_scaled"),
+    reference=lambda case: _robust_reference(case),
+    describe=lambda case: (f"X_train with {_shape_words(case['X_train'])}, X_test with "
+                           f"{_shape_words(case['X_test'])}"
+                           + (", a constant column" if len(case["X_train"]) > 1 and np.ptp(case["X_train"][:, -1]) == 0 else "")),
+    compare=_compare_pair("the same shapes as X_train and X_test."),
+))
+
+
+def _robust_reference(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.preprocessing import RobustScaler
+    scaler = RobustScaler().fit(case["X_train"])
+    return scaler.transform(case["X_train"]), scaler.transform(case["X_test"])

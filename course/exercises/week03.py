@@ -626,3 +626,259 @@ register(Exercise(
                            + (", tied scores" if len(np.unique(case["scores"])) < len(case["scores"]) else "")),
     compare=_compare_roc,
 ))
+
+
+# ----------------------------------------------------------------------------- softmax regression
+
+
+def _softmax(Z: np.ndarray) -> np.ndarray:
+    Z = Z - Z.max(axis=1, keepdims=True)
+    P = np.exp(Z)
+    return P / P.sum(axis=1, keepdims=True)
+
+
+def _softmax_case(rng: np.random.Generator, n: int, d: int, K: int, alpha: float) -> Case:
+    X = rng.normal(loc=rng.uniform(-0.5, 0.5, size=d), scale=rng.uniform(0.7, 1.5, size=d), size=(n, d))
+    P = _softmax(X @ rng.normal(scale=1.0, size=(d, K)) + rng.normal(scale=0.5, size=K))
+    y = (P.cumsum(axis=1) < rng.random((n, 1))).sum(axis=1).astype(np.int64)
+    each = max(1, n // (2 * K))
+    y[:each * K] = np.repeat(np.arange(K), each)  # every class has a share >= 1/(2K) (X's rows are i.i.d.)
+    A = np.column_stack([X, np.ones(n)])
+    smoothness = 0.5 * np.linalg.eigvalsh(A.T @ A / n).max() + alpha  # bounds the Hessian: lr = 1/L is safe
+    lr = float(np.floor(100 / smoothness) / 100)
+    # The unpenalised intercepts curve only as much as the rarest class is common: bound the convexity by both.
+    convexity = min(alpha, 0.25 * np.bincount(y, minlength=K).min() / n)
+    n_steps = int(np.ceil(30 * np.log(10) / (lr * convexity)))
+    return {"X": X, "y": y, "n_classes": K, "alpha": float(alpha), "lr": lr, "n_steps": n_steps}
+
+
+def _softmax_reference(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    """LogisticRegression's multinomial fit at C = 1/(alpha n): C Σ CE + ½‖W‖² is n C (mean CE + alpha/2 ‖W‖²)."""
+    from sklearn.linear_model import LogisticRegression
+    X, y = case["X"], case["y"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression(C=1.0 / (case["alpha"] * len(y)), tol=1e-14, max_iter=100_000).fit(X, y)
+    return model.coef_.T.copy(), model.intercept_ - model.intercept_.mean()
+
+
+def _softmax_descent(case: Case, penalise_b: bool = False, penalty_factor: float = 1.0,
+                     mean: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """What a plausible mistake returns (gradient descent on a different objective): only to name it."""
+    X, y, K = case["X"], case["y"], case["n_classes"]
+    n, alpha, lr = len(y), case["alpha"], case["lr"]
+    Y = np.eye(K)[y]
+    W, b = np.zeros((X.shape[1], K)), np.zeros(K)
+    with np.errstate(all="ignore"):
+        for _ in range(case["n_steps"]):
+            G = (_softmax(X @ W + b) - Y) / (n if mean else 1)
+            W = W - lr * (X.T @ G + penalty_factor * alpha * W)
+            b = b - lr * (G.sum(axis=0) + (penalty_factor * alpha * b if penalise_b else 0))
+    return W, b
+
+
+def _call_softmax(function: Callable, case: Case) -> Any:
+    return function(case["X"], case["y"], case["n_classes"], case["alpha"], case["lr"], case["n_steps"])
+
+
+def _compare_softmax(actual: Any, expected: Any, case: Case, name: str) -> None:
+    W, b = _parts(actual, ("W", "b"), name)
+    want_W, want_b = expected
+    try:
+        _expect_well_formed(W, want_W, "W (the first value returned)")
+        _expect_well_formed(b, want_b, "b (the second value returned)")
+    except CheckFailure as failure:
+        if all(np.shape(v) == np.shape(e) for v, e in ((W, want_W), (b, want_b))):
+            raise CheckFailure(f"{failure} Gradient descent diverged or the softmax overflowed: subtract each "
+                               "row's largest score before np.exp, and divide the gradient by n (the objective "
+                               "is the *mean* cross-entropy).") from None
+        raise
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    rtol, atol = 1e-4, 1e-5
+    probabilities = _softmax(case["X"] @ W + b)
+    want_probabilities = _softmax(case["X"] @ want_W + want_b)
+    if (_close(W, want_W, rtol, atol) and _close(b - b.mean(), want_b, rtol, atol)
+            and _close(probabilities, want_probabilities, rtol, atol)):
+        return
+    for alternative, words in (((True, 1.0, True), "penalises the intercepts b (only (alpha/2)‖W‖² is penalised)"),
+                               ((False, 2.0, True), "uses the penalty alpha‖W‖², whose gradient is 2·alpha·W; the "
+                                "objective's penalty is (alpha/2)‖W‖², gradient alpha·W"),
+                               ((False, 1.0, False), "sums the cross-entropy over the examples instead of taking "
+                                "its mean: divide the gradient X.T @ (P − Y) by n")):
+        alt_W, alt_b = _softmax_descent(case, *alternative)
+        if np.all(np.isfinite(alt_W)) and _close(W, alt_W, 1e-3, 1e-4) and _close(b, alt_b, 1e-3, 1e-4):
+            raise CheckFailure(f"{name} minimises a different objective: it {words}.")
+    problem = diagnose(probabilities, want_probabilities, rtol=rtol, atol=atol,
+                       what="the class probabilities softmax(X @ W + b) of your (W, b)")
+    if problem is None:
+        problem = diagnose(W, want_W, rtol=rtol, atol=atol, what="W (the first value returned)")
+    if problem is None:
+        problem = diagnose(b - b.mean(), want_b, rtol=rtol, atol=atol, what="b minus its mean")
+    raise CheckFailure((problem or f"{name} does not match LogisticRegression's multinomial fit.")
+                       + " Compared with LogisticRegression(C = 1/(alpha·n)) after n_steps steps of full-batch "
+                       "gradient descent from W = 0, b = 0 (b compared after subtracting its mean).")
+
+
+register(Exercise(
+    key="week03.softmax_regression",
+    function="softmax_regression",
+    make_cases=lambda rng: [_softmax_case(rng, n, d, K, alpha) for n, d, K, alpha in
+                            [(60, 2, 3, 0.1), (150, 4, 4, 0.05), (120, 3, 5, 0.08), (40, 1, 3, 0.5),
+                             (12, 2, 3, 0.3)]],
+    call=_call_softmax,
+    reference=_softmax_reference,
+    describe=lambda case: (f"X with shape {case['X'].shape}, {case['n_classes']} classes, alpha = {case['alpha']:g}, "
+                           f"lr = {case['lr']:g}, n_steps = {case['n_steps']}"),
+    compare=_compare_softmax,
+))
+
+
+# ----------------------------------------------------------------------------- averaged multiclass scores
+
+AVERAGES = ("macro", "micro", "weighted")
+
+
+def _per_class_counts(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[int]) -> tuple:
+    labels = np.asarray(labels)
+    tp = np.array([np.sum((y_true == c) & (y_pred == c)) for c in labels], dtype=float)
+    predicted = np.array([np.sum(y_pred == c) for c in labels], dtype=float)
+    support = np.array([np.sum(y_true == c) for c in labels], dtype=float)
+    return tp, predicted, support
+
+
+def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    return np.divide(top, bottom, out=np.zeros_like(top, dtype=float), where=bottom > 0)
+
+
+def _multiclass_case(rng: np.random.Generator, n: int, K: int, kind: str) -> Case:
+    labels = rng.permutation(K) if kind != "sparse_labels" else np.sort(rng.choice(20, size=K, replace=False))
+    weights = rng.dirichlet(np.full(K, 2.0))
+    y_true = labels[rng.choice(K, size=n, p=weights)]
+    y_pred = np.where(rng.random(n) < rng.uniform(0.2, 0.5), labels[rng.integers(K, size=n)], y_true)
+    if kind == "never_predicted":  # one class is never predicted: its precision is 0/0
+        y_pred = np.where(y_pred == labels[0], labels[1], y_pred)
+    elif kind == "absent_from_truth":  # one class never occurs in y_true but is predicted: recall 0/0
+        y_true = np.where(y_true == labels[0], labels[1], y_true)
+        y_pred[:2] = labels[0]
+    elif kind == "unused_label":  # a label in `labels` that occurs nowhere
+        y_true = np.where(y_true == labels[0], labels[1], y_true)
+        y_pred = np.where(y_pred == labels[0], labels[1], y_pred)
+    return {"y_true": y_true.astype(np.int64), "y_pred": y_pred.astype(np.int64),
+            "labels": [int(c) for c in labels]}
+
+
+def _averaged_cases(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for n, K, kind in [(30, 3, "noisy"), (200, 5, "noisy"), (40, 4, "never_predicted"), (25, 3, "absent_from_truth"),
+                       (20, 4, "unused_label"), (60, 4, "sparse_labels"), (1, 2, "noisy")]:
+        case = _multiclass_case(rng, n, K, kind)
+        for average in AVERAGES:  # every average on every kind of data
+            cases.append({**case, "average": average})
+    return cases
+
+
+def _averaged_reference(case: Case) -> tuple[float, float, float]:
+    from sklearn.metrics import precision_recall_fscore_support
+    p, r, f, _ = precision_recall_fscore_support(case["y_true"], case["y_pred"], labels=case["labels"],
+                                                 average=case["average"], zero_division=0)
+    return float(p), float(r), float(f)
+
+
+def _averaged_alternatives(case: Case) -> list[tuple[tuple[float, float, float], str]]:
+    """What plausible mistakes return, with the words that name each."""
+    tp, predicted, support = _per_class_counts(case["y_true"], case["y_pred"], case["labels"])
+    precision, recall = _ratio(tp, predicted), _ratio(tp, support)
+    f1 = _ratio(2 * tp, predicted + support)
+    macro = (precision.mean(), recall.mean(), f1.mean())
+    micro_p, micro_r = _ratio(tp.sum(), predicted.sum()), _ratio(tp.sum(), support.sum())
+    micro = (float(micro_p), float(micro_r), float(_ratio(2 * tp.sum(), predicted.sum() + support.sum())))
+    by_predicted = tuple(float(_ratio((v * predicted).sum(), predicted.sum())) for v in (precision, recall, f1))
+    harmonic = 2 * macro[0] * macro[1] / (macro[0] + macro[1]) if macro[0] + macro[1] > 0 else 0.0
+    average = case["average"]
+    return [(micro if average != "micro" else macro,
+             f"it is the {'micro' if average != 'micro' else 'macro'} average: "
+             "macro averages the per-class scores with equal weights; micro pools TP, FP and FN over the classes "
+             "first"),
+            (by_predicted, "it weights each class by how often it is *predicted*; 'weighted' weights by its "
+             "support, the number of true examples of the class"),
+            ((macro[0], macro[1], harmonic), "its F1 is the harmonic mean of the macro precision and recall; "
+             "macro F1 is the mean of the per-class F1 scores")]
+
+
+def _call_averaged(function: Callable, case: Case) -> Any:
+    return function(case["y_true"], case["y_pred"], case["labels"], case["average"])
+
+
+def _compare_averaged(actual: Any, expected: Any, case: Case, name: str) -> None:
+    names = ("precision", "recall", "f1")
+    values = _parts(actual, names, name)
+    if any(np.isnan(_scalar(v)) and np.size(v) == 1 for v in values):
+        raise CheckFailure(f"{name} holds NaN: a class with no predictions (or no true examples) makes a 0/0; by "
+                           "zero_division=0 its precision (or recall, or F1) counts as 0.")
+    for value, want, part in zip(values, expected, names):
+        _expect_well_formed(value, want, f"{part} (returned by averaged_scores)")
+    values = tuple(_scalar(v) for v in values)
+    if all(_close(v, e, 1e-10, 1e-12) for v, e in zip(values, expected)):
+        return
+    for alternative, words in _averaged_alternatives(case):
+        if (all(_close(v, a, 1e-10, 1e-12) for v, a in zip(values, alternative))
+                and not all(_close(a, e, 1e-10, 1e-12) for a, e in zip(alternative, expected))):
+            raise CheckFailure(f"{name} is wrong for average={case['average']!r}: {words}.")
+    for value, want, part in zip(values, expected, names):
+        problem = diagnose(value, want, rtol=1e-10, atol=1e-12, what=f"the {part} ({case['average']} average)")
+        if problem:
+            raise CheckFailure(problem + " Compared with sklearn.metrics.precision_recall_fscore_support(y_true, "
+                               f"y_pred, labels=labels, average={case['average']!r}, zero_division=0).")
+
+
+register(Exercise(
+    key="week03.averaged_scores",
+    function="averaged_scores",
+    make_cases=_averaged_cases,
+    call=_call_averaged,
+    reference=_averaged_reference,
+    describe=lambda case: (f"{len(case['y_true'])} labels, labels={case['labels']}, average={case['average']!r}"),
+    compare=_compare_averaged,
+))
+
+
+# ----------------------------------------------------------------------------- multiclass confusion matrix
+
+
+def _confusion_cases(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for n, K, kind in [(30, 3, "noisy"), (100, 5, "sparse_labels"), (40, 4, "never_predicted"),
+                       (20, 4, "unused_label"), (1, 2, "noisy"), (50, 3, "absent_from_truth")]:
+        case = _multiclass_case(rng, n, K, kind)
+        cases.append({"y_true": case["y_true"], "y_pred": case["y_pred"], "labels": case["labels"]})
+    return cases
+
+
+def _confusion_reference(case: Case) -> np.ndarray:
+    from sklearn.metrics import confusion_matrix
+    return confusion_matrix(case["y_true"], case["y_pred"], labels=case["labels"])
+
+
+def _compare_confusion(actual: Any, expected: np.ndarray, case: Case, name: str) -> None:
+    problem = diagnose(actual, expected, rtol=0, atol=0, what=name)
+    if not problem:
+        return
+    array = np.asarray(actual) if isinstance(actual, (np.ndarray, list)) else None
+    if array is not None and array.shape == expected.shape:
+        if np.array_equal(array, expected.T):
+            problem += " It is the transpose: rows are the actual classes, columns the predicted ones."
+        elif np.array_equal(np.sort(array, axis=None), np.sort(expected, axis=None)):
+            problem += (" It holds the right counts in the wrong places: order rows and columns as in `labels` "
+                        f"({case['labels']}), not by sorted label value or by index.")
+    raise CheckFailure(problem)
+
+
+register(Exercise(
+    key="week03.confusion_matrix_multiclass",
+    function="confusion_matrix_multiclass",
+    make_cases=_confusion_cases,
+    call=lambda function, case: function(case["y_true"], case["y_pred"], case["labels"]),
+    reference=_confusion_reference,
+    describe=lambda case: f"{len(case['y_true'])} labels, labels={case['labels']}",
+    compare=_compare_confusion,
+))

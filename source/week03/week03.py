@@ -30,7 +30,8 @@
 # | 7 | fitting logistic regression; the decision boundary (explorer) | `logistic_fit` |
 # | 8 | decision trees: Gini, entropy, the best split, depth (explorer) | `best_split` |
 # | 9 | classification metrics, thresholds and the ROC curve (explorer) | `classification_metrics`, `roc_auc` |
-# | 10 | checkpoint: bias and variance, and choosing a metric | three questions + one written answer |
+# | 10 | multiclass: softmax regression, one-vs-rest, averaged metrics, the confusion matrix | `softmax_regression`, `averaged_scores`, `confusion_matrix_multiclass` |
+# | 11 | checkpoint: bias and variance, and choosing a metric | three questions + one written answer |
 
 # %% [markdown]
 # ## How to work this week
@@ -1209,7 +1210,274 @@ from course.explorers.threshold import threshold_explorer
 threshold_explorer(classification_metrics, roc_auc)
 
 # %% [markdown]
-# ## 10. Checkpoint: bias and variance, and choosing a metric
+# ## 10. Multiclass classification
+#
+# With $K > 2$ classes, labelled $0, 1, \dots, K-1$, a linear classifier keeps one weight vector and one
+# intercept per class: the **scores** (logits) of example $\mathbf x$ are $z_k = \mathbf x\cdot\mathbf w_k + b_k$,
+# one per class, and the **softmax** turns them into probabilities that are positive and sum to 1,
+#
+# $$p_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}.$$
+#
+# The predicted class is the one with the largest score. Adding the same constant to every $z_k$ leaves the
+# probabilities unchanged, which gives two practical facts:
+#
+# * **Stability.** $e^{z}$ overflows to `inf` once $z > 709$ in float64; subtract each row's largest score
+#   before `np.exp` (then the largest exponent is $e^0 = 1$) and the probabilities are the same, without
+#   overflow.
+# * **Identifiability.** Adding the same constant to every intercept $b_k$ changes no probability, so the
+#   intercepts are determined only up to a common shift. The weights are too, without a penalty; with the
+#   penalty below, $\mathbf W$ is unique and its columns sum to zero at the minimum.
+#
+# **Softmax regression** (multinomial logistic regression) minimises the mean **cross-entropy** plus a ridge
+# penalty on the weights, with $Y$ the one-hot labels ($Y_{ik} = 1$ when $y_i = k$):
+#
+# $$J(\mathbf W, \mathbf b) = -\frac1n\sum_{i=1}^n \log p_{i, y_i} + \frac{\alpha}{2}\lVert\mathbf W\rVert^2,
+# \qquad \nabla_{\mathbf W} J = \frac1n X^\top(P - Y) + \alpha\mathbf W,\qquad
+# \nabla_{\mathbf b} J = \frac1n \mathbf 1^\top(P - Y).$$
+#
+# The gradient has the same form as for the binary logistic regression of §6: "predicted minus actual", now a
+# matrix $P - Y$ of shape $(n, K)$. With $K = 2$ it is the binary model again. scikit-learn's
+# `LogisticRegression` fits this model for multiclass labels (the default), minimising
+# $\tfrac12\lVert\mathbf W\rVert^2 + C\sum_i(-\log p_{i,y_i})$; dividing by $nC$ shows it is our objective with
+# $\alpha = 1/(nC)$, that is $C = 1/(\alpha n)$.
+#
+# **One-vs-rest** (OvR) is the other classic route: fit $K$ separate binary classifiers, "class $k$ or not", and
+# predict the class whose classifier gives the highest score. Any binary classifier can be used that way
+# (scikit-learn's `OneVsRestClassifier`), but its $K$ binary probabilities are fitted separately and need not sum
+# to 1 (scikit-learn rescales them so that they do); softmax regression fits all the classes together, with one
+# probability model.
+#
+# ### Exercise 8 — `softmax_regression`
+#
+# Fit $(\mathbf W, \mathbf b)$ by **full-batch gradient descent** on $J$, starting from $\mathbf W = 0$,
+# $\mathbf b = 0$, with step size `lr` for `n_steps` steps: each step computes $P$ (stably) at the current
+# parameters and then updates $\mathbf W$ and $\mathbf b$ together. `W` has shape `(d, n_classes)` (column $k$ is
+# $\mathbf w_k$), `b` shape `(n_classes,)`. The checks use step sizes and step counts for which gradient descent
+# has converged, and compare with scikit-learn's `LogisticRegression(C=1/(alpha*n))`: your `W`, your class
+# probabilities, and your `b` after subtracting its mean (the common shift is not determined).
+
+# %% nbgrader={"grade": false, "grade_id": "softmax_regression", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def softmax_regression(X, y, n_classes, alpha, lr, n_steps):
+    """Softmax regression by full-batch gradient descent on mean cross-entropy + (alpha/2)‖W‖² (b unpenalised).
+
+    X : array (n, d).  y : int array (n,) with labels in 0 .. n_classes - 1.  alpha > 0, lr > 0, n_steps >= 0.
+    Starts from W = 0, b = 0 and takes n_steps steps W -= lr * (X.T @ (P - Y) / n + alpha * W),
+    b -= lr * (P - Y).sum(axis=0) / n, with P = softmax(X @ W + b) row by row and Y the one-hot labels.
+    Returns (W, b): W of shape (d, n_classes), b of shape (n_classes,).
+    """
+    ### BEGIN SOLUTION
+    n, d = X.shape
+    Y = np.eye(n_classes)[y]
+    W, b = np.zeros((d, n_classes)), np.zeros(n_classes)
+    for _ in range(n_steps):
+        Z = X @ W + b
+        Z = Z - Z.max(axis=1, keepdims=True)   # the same probabilities, and no overflow
+        P = np.exp(Z)
+        P /= P.sum(axis=1, keepdims=True)
+        G = (P - Y) / n
+        W, b = W - lr * (X.T @ G + alpha * W), b - lr * G.sum(axis=0)
+    return W, b
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "softmax_regression_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+X_three = np.array([[0.0], [1.0], [2.0]])
+y_three = np.array([0, 1, 2])
+# One step from W = 0, b = 0: P = 1/3 everywhere, so W = -lr * X.T @ (P - Y) / n and b = -lr * (P - Y).sum(0) / n.
+W_one, b_one = softmax_regression(X_three, y_three, 3, alpha=0.1, lr=1.0, n_steps=1)
+expect_close(W_one, [[-1 / 3, 0.0, 1 / 3]], name="W after one step (X = [[0], [1], [2]], y = [0, 1, 2])",
+             atol=1e-12)
+expect_close(b_one, [0.0, 0.0, 0.0], name="b after one step (each class occurs once)", atol=1e-12)
+W_zero, b_zero = softmax_regression(X_three, y_three, 3, alpha=0.1, lr=1.0, n_steps=0)
+expect_close(W_zero, np.zeros((1, 3)), name="W after 0 steps (the starting point)")
+# Scores of ±500000 after one step: without subtracting each row's maximum first, np.exp overflows (NaN).
+# Step 1 gives W = [[500, -500]]; then P = Y exactly, and each step only shrinks W by (1 - lr * alpha) = 0.9.
+W_big, b_big = softmax_regression(np.array([[1000.0], [-1000.0]]), np.array([0, 1]), 2, alpha=0.1, lr=1.0,
+                                  n_steps=3)
+expect_close(W_big, [[405.0, -405.0]], name="W with scores near ±500000 (X = [[1000], [-1000]])")
+expect_close(b_big, [0.0, 0.0], name="b with scores near ±500000", atol=1e-9)
+print("✓ public checks passed: softmax_regression (one step by hand, zero steps, large scores)")
+
+# %% nbgrader={"grade": true, "grade_id": "softmax_regression_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests (run when the notebook is graded): 12 to 150 examples, 1 to 4 features, 3 to 5 classes, alpha
+# from 0.05 to 0.5, with lr and n_steps for which gradient descent has converged; compared with scikit-learn's
+# LogisticRegression(C=1/(alpha*n)) (W, the probabilities, and b after subtracting its mean).
+# Try the same kind of checks on fresh random inputs: check("week03.softmax_regression", softmax_regression)
+### BEGIN HIDDEN TESTS
+grade("week03.softmax_regression", softmax_regression)
+### END HIDDEN TESTS
+
+# %%
+check("week03.softmax_regression", softmax_regression);
+
+# %% [markdown]
+# ### Multiclass metrics: per class, then averaged
+#
+# The **multiclass confusion matrix** $M$ has one row per actual class and one column per predicted class:
+# $M_{jk}$ counts the examples of class $j$ predicted as $k$, the diagonal holds the correct predictions, and
+# accuracy is $\operatorname{trace}(M)/n$. Each class $k$ has its own one-vs-rest counts: $TP_k = M_{kk}$,
+# $FP_k$ the rest of column $k$ (predicted $k$, actually another class), $FN_k$ the rest of row $k$. They give a
+# precision, recall and F1 per class, with the zero-division convention of §9 (a class never predicted has
+# precision 0, a class absent from `y_true` recall 0, and F1 $= 2TP/(2TP + FP + FN)$ is 0 when that is $0/0$).
+#
+# Three ways to sum them up in one number (scikit-learn's `average=`):
+#
+# | average | how | what it says |
+# |---|---|---|
+# | `"macro"` | the plain mean of the per-class scores | every class counts the same, however rare |
+# | `"weighted"` | the mean weighted by each class's **support** (its number of true examples) | dominated by the large classes |
+# | `"micro"` | pool $TP$, $FP$, $FN$ over the classes, then one precision, recall and F1 | every example counts the same |
+#
+# When every example has exactly one true and one predicted label among the classes scored, each error is one
+# false positive (for the predicted class) and one false negative (for the true class), so $\sum_k FP_k =
+# \sum_k FN_k$: micro precision, micro recall and micro F1 are all equal to the **accuracy**. Macro F1 is the
+# mean of the per-class F1 scores, which is not the harmonic mean of macro precision and macro recall.
+#
+# ### Exercise 9 — `averaged_scores`
+#
+# Return `(precision, recall, f1)` (floats) averaged over the classes in `labels` with `average` one of
+# `"macro"`, `"micro"`, `"weighted"`. Every value of `y_true` and `y_pred` is among `labels`; a label may occur in
+# neither (it then scores 0 and still counts in the macro mean).
+
+# %% nbgrader={"grade": false, "grade_id": "averaged_scores", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def averaged_scores(y_true, y_pred, labels, average):
+    """Averaged multiclass precision, recall and F1, as sklearn.metrics.precision_recall_fscore_support gives.
+
+    y_true, y_pred : int arrays (n,), every value among labels.  labels : list of the classes to score.
+    average : "macro" (mean over classes), "micro" (pooled counts) or "weighted" (mean weighted by support).
+    zero_division=0: a 0/0 precision, recall or F1 counts as 0. Returns (precision, recall, f1) as floats.
+    """
+    ### BEGIN SOLUTION
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    classes = np.asarray(labels)[:, None]
+    tp = np.sum((y_true == classes) & (y_pred == classes), axis=1).astype(float)
+    predicted = np.sum(y_pred == classes, axis=1).astype(float)
+    support = np.sum(y_true == classes, axis=1).astype(float)
+
+    def ratio(top, bottom):
+        return np.divide(top, bottom, out=np.zeros_like(top), where=bottom > 0)
+
+    if average == "micro":
+        tp, predicted, support = tp.sum(keepdims=True), predicted.sum(keepdims=True), support.sum(keepdims=True)
+    scores = ratio(tp, predicted), ratio(tp, support), ratio(2 * tp, predicted + support)
+    weights = support if average == "weighted" else np.ones_like(tp)
+    return tuple(float(np.sum(weights * s) / np.sum(weights)) for s in scores)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "averaged_scores_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Class 0: TP 2, FP 2, FN 0; class 1: TP 1, FP 1, FN 1; class 2 (never predicted): TP 0, FP 0, FN 2.
+y_true_m = np.array([0, 0, 1, 1, 2, 2])
+y_pred_m = np.array([0, 0, 1, 0, 1, 0])
+expect_close(averaged_scores(y_true_m, y_pred_m, [0, 1, 2], "micro"), [0.5, 0.5, 0.5],
+             name="averaged_scores(..., average='micro') (equals the accuracy, 3/6)")
+# Per class: precision (1/2, 1/2, 0), recall (1, 1/2, 0), F1 (2/3, 1/2, 0).
+expect_close(averaged_scores(y_true_m, y_pred_m, [0, 1, 2], "macro"), [1 / 3, 1 / 2, 7 / 18],
+             name="averaged_scores(..., average='macro')")
+expect_close(averaged_scores(y_true_m, y_pred_m, [0, 1, 2], "weighted"), [1 / 3, 1 / 2, 7 / 18],
+             name="averaged_scores(..., average='weighted') (equal supports: as macro)")
+# Supports 3 and 1: weighted is (3 · class 0 + 1 · class 1) / 4.
+expect_close(averaged_scores(np.array([0, 0, 0, 1]), np.array([0, 0, 1, 1]), [0, 1], "weighted"),
+             [0.875, 0.75, 0.7666666666666667], name="averaged_scores(..., average='weighted'), supports 3 and 1")
+print("✓ public checks passed: averaged_scores (micro, macro and weighted by hand, a class never predicted)")
+
+# %% nbgrader={"grade": true, "grade_id": "averaged_scores_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests (run when the notebook is graded): 1 to 200 labels of 2 to 5 classes (shuffled or non-contiguous
+# label values), a class never predicted, a class absent from y_true, a label that occurs nowhere, each with the
+# three averages; compared with sklearn.metrics.precision_recall_fscore_support(..., zero_division=0).
+# Try the same kind of checks on fresh random inputs: check("week03.averaged_scores", averaged_scores)
+### BEGIN HIDDEN TESTS
+grade("week03.averaged_scores", averaged_scores)
+### END HIDDEN TESTS
+
+# %%
+check("week03.averaged_scores", averaged_scores);
+
+# %% [markdown]
+# ### Exercise 10 — `confusion_matrix_multiclass`
+#
+# Return the confusion matrix as an int array of shape `(K, K)` for `K = len(labels)`: entry `[j, k]` counts the
+# examples whose true label is `labels[j]` and predicted label is `labels[k]`, in the order of `labels` (which
+# need not be sorted, nor be `0 .. K-1`).
+
+# %% nbgrader={"grade": false, "grade_id": "confusion_matrix_multiclass", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def confusion_matrix_multiclass(y_true, y_pred, labels):
+    """Counts M[j, k] of examples with true label labels[j] predicted as labels[k], as an int array (K, K).
+
+    y_true, y_pred : int arrays (n,), every value among labels.  labels : list of the K classes, in the order of
+    the rows and columns. The matrix sklearn.metrics.confusion_matrix(y_true, y_pred, labels=labels) gives.
+    """
+    ### BEGIN SOLUTION
+    index = {label: position for position, label in enumerate(labels)}
+    rows = np.array([index[label] for label in np.asarray(y_true).tolist()], dtype=int)
+    columns = np.array([index[label] for label in np.asarray(y_pred).tolist()], dtype=int)
+    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    np.add.at(matrix, (rows, columns), 1)
+    return matrix
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "confusion_matrix_multiclass_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+expect_equal(confusion_matrix_multiclass(y_true_m, y_pred_m, [0, 1, 2]), np.array([[2, 0, 0], [1, 1, 0], [1, 1, 0]]),
+             name="confusion_matrix_multiclass (rows: actual, columns: predicted)")
+expect_equal(confusion_matrix_multiclass(np.array([7, 3, 3]), np.array([3, 3, 7]), [7, 3]),
+             np.array([[0, 1], [1, 1]]), name="confusion_matrix_multiclass with labels [7, 3] (in that order)")
+print("✓ public checks passed: confusion_matrix_multiclass (a small matrix by hand, labels in a given order)")
+
+# %% nbgrader={"grade": true, "grade_id": "confusion_matrix_multiclass_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests (run when the notebook is graded): 1 to 100 labels of 2 to 5 classes, labels shuffled or
+# non-contiguous, classes never predicted or absent; compared with sklearn.metrics.confusion_matrix(labels=...).
+# Try the same kind of checks on fresh random inputs: check("week03.confusion_matrix_multiclass", confusion_matrix_multiclass)
+### BEGIN HIDDEN TESTS
+grade("week03.confusion_matrix_multiclass", confusion_matrix_multiclass)
+### END HIDDEN TESTS
+
+# %%
+check("week03.confusion_matrix_multiclass", confusion_matrix_multiclass);
+
+# %% [markdown]
+# ### Worked example: three wine cultivars
+#
+# scikit-learn's wine data (178 wines from three cultivars, 13 chemical measurements, bundled with the library)
+# standardised, split in half, and fitted with your `softmax_regression` (scikit-learn's `LogisticRegression`
+# until yours is implemented). The table shows the per-class scores and the three averages, the matrix which
+# cultivars are confused with which.
+
+# %%
+import pandas as pd
+from sklearn.datasets import load_wine
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+from sklearn.model_selection import train_test_split
+
+wine = load_wine()
+X_wine_train, X_wine_test, y_wine_train, y_wine_test = train_test_split(
+    wine.data, wine.target, test_size=0.5, random_state=0, stratify=wine.target)
+wine_mean, wine_std = X_wine_train.mean(axis=0), X_wine_train.std(axis=0)
+X_wine_train, X_wine_test = (X_wine_train - wine_mean) / wine_std, (X_wine_test - wine_mean) / wine_std
+wine_alpha = 0.05
+try:
+    W_wine, b_wine = softmax_regression(X_wine_train, y_wine_train, 3, alpha=wine_alpha, lr=0.5, n_steps=2000)
+    wine_pred = np.argmax(X_wine_test @ W_wine + b_wine, axis=1)
+    whose = "your softmax_regression"
+except NotImplementedError:
+    wine_model = LogisticRegression(C=1 / (wine_alpha * len(y_wine_train))).fit(X_wine_train, y_wine_train)
+    wine_pred = wine_model.predict(X_wine_test)
+    whose = "scikit-learn's LogisticRegression (softmax_regression is not implemented yet)"
+print(f"predictions from {whose}; test accuracy {np.mean(wine_pred == y_wine_test):.3f}")
+
+per_class = precision_recall_fscore_support(y_wine_test, wine_pred, labels=[0, 1, 2], zero_division=0)
+table = pd.DataFrame({"precision": per_class[0], "recall": per_class[1], "f1": per_class[2],
+                      "support": per_class[3]}, index=[f"cultivar {k}" for k in range(3)])
+for average in ("macro", "weighted", "micro"):
+    p, r, f, _ = precision_recall_fscore_support(y_wine_test, wine_pred, average=average, zero_division=0)
+    table.loc[f"{average} average"] = [p, r, f, len(y_wine_test)]
+display(table.round(3))
+display(pd.DataFrame(confusion_matrix(y_wine_test, wine_pred), index=[f"actual {k}" for k in range(3)],
+                     columns=[f"predicted {k}" for k in range(3)]))
+
+# %% [markdown]
+# ## 11. Checkpoint: bias and variance, and choosing a metric
 #
 # Three short questions, checked when the notebook is graded (the cell under each answer only checks its
 # format), and one answer in your own words.
@@ -1320,6 +1588,11 @@ expect_choice(q3_answer, "c", name="the answer to question 3 (q3_answer)")
 # * **Classification metrics:** the confusion matrix gives accuracy, precision, recall and F1 (0 on zero division);
 #   accuracy misleads on imbalanced data; the threshold trades precision against recall; ROC-AUC is the chance a
 #   positive outranks a negative, independent of the threshold.
+# * **Multiclass:** softmax regression gives $K$ scores and probabilities $p_k \propto e^{z_k}$ (subtract the row
+#   maximum before `np.exp`); its gradient is $\frac1n X^\top(P - Y) + \alpha\mathbf W$, and it matches
+#   `LogisticRegression(C=1/(alpha n))`. One-vs-rest fits $K$ binary models instead. Per-class precision, recall
+#   and F1 come from the $K\times K$ confusion matrix; macro averages classes equally, weighted by support, and
+#   micro pools the counts (equal to accuracy for single-label data).
 #
 # Next week (Supervised learning II): many trees at once (random forests and out-of-bag error, gradient boosting
 # with early stopping), support vector machines and kernels, cross-validation, and the pitfalls that make a good
