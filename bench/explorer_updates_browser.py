@@ -19,6 +19,7 @@ Needs Debian's chromium at /usr/bin/chromium and playwright (a dev dependency), 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import re
@@ -46,9 +47,8 @@ LAB_SETTINGS = {   # as tests/browser/conftest.py: no pop-ups, no autosave, ever
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
-EXPLORERS = ["transform_explorer", "gradient_descent_explorer", "clt_explorer", "bayes_explorer", "sgd_explorer",
-             "bias_variance_explorer", "decision_regions_explorer", "threshold_explorer", "svm_explorer",
-             "boosting_explorer", "forest_explorer"]
+# The explorers the in-process bench moves (its own list and every bench/explorer_changes_weekNN.py), by name.
+EXPLORERS = [name for name, _ in importlib.import_module("explorer_updates").EXPLORERS]
 BUDGET_MS = 150.0
 PRESS_TIMEOUT_MS = 4000   # no new picture by then: the key did not change the value
 SETTLE_MS = 400           # the picture unchanged this long after an update: the kernel is done with it
