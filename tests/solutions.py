@@ -15,6 +15,14 @@ def wrong_modules() -> dict:
     return {name.removeprefix("wrong_"): importlib.import_module(name) for name in names}
 
 
+def renamed_source(function, name: str) -> str:
+    """The source of a wrong variant, renamed to the graded function's name (for a week's WRONG_SUBMISSION)."""
+    import inspect
+    import textwrap
+    source = textwrap.dedent(inspect.getsource(function))
+    return "import numpy as np\n\n" + source.replace(f"def {function.__name__}(", f"def {name}(", 1)
+
+
 def solution_namespace(week: str) -> dict:
     """Execute a week's import cell and its solution cells (definitions only) and return the namespace."""
     notebook = jupytext.read(REPO / "source" / week / f"{week}.py")

@@ -4,6 +4,8 @@ Every hidden test must fail for at least one of these (tests/test_exercises.py c
 """
 import numpy as np
 
+from solutions import renamed_source
+
 
 def forward_difference(f, x, h=1e-5):
     x = np.asarray(x, dtype=float)
@@ -263,16 +265,11 @@ WRONG = [
 ]
 
 
-def _renamed(function, name: str) -> str:
-    import inspect
-    return inspect.getsource(function).replace(function.__name__, name)
-
-
 # A whole wrong submission for the nbgrader round trip: answer cells (by grade_id) replaced with
 # wrong code, and the test cells that must then score 0 (every other test cell keeps full marks).
 WRONG_SUBMISSION = (
-    {"softmax": _renamed(naive_softmax, "softmax"),
-     "gradient_descent": _renamed(gradient_ascent, "gradient_descent"),
+    {"softmax": renamed_source(naive_softmax, "softmax"),
+     "gradient_descent": renamed_source(gradient_ascent, "gradient_descent"),
      "checkpoint_q1": 'q1_answer = "a"', "checkpoint_q2": "q2_answer = 2.7",
      "checkpoint_q3": 'q3_answer = "z"', "checkpoint_q4": "q4_answer = (100, 1)"},
     {"softmax_public", "softmax_hidden", "gradient_descent_public", "gradient_descent_hidden", "checkpoint_q1_test",

@@ -6,6 +6,8 @@ import numpy as np
 from scipy.stats import norm as _norm
 from scipy.stats import t as _t
 
+from solutions import renamed_source
+
 
 # ----------------------------------------------------------------------------- numerical_jacobian
 
@@ -280,16 +282,11 @@ WRONG = [
 ]
 
 
-def _renamed(function, name: str) -> str:
-    import inspect
-    return inspect.getsource(function).replace(function.__name__, name)
-
-
 # A whole wrong submission for the nbgrader round trip: answer cells (by grade_id) replaced with
 # wrong code, and the test cells that must then score 0 (every other test cell keeps full marks).
 WRONG_SUBMISSION = (
-    {"bayes_posterior": _renamed(posterior_by_plain_product, "bayes_posterior"),
-     "linear_regression_gd": _renamed(gd_ascent, "linear_regression_gd"),
+    {"bayes_posterior": renamed_source(posterior_by_plain_product, "bayes_posterior"),
+     "linear_regression_gd": renamed_source(gd_ascent, "linear_regression_gd"),
      "checkpoint_q1": "q1_answer = 0.9", "checkpoint_q2": "q2_answer = 12.0",
      "checkpoint_q3": 'q3_answer = "a"', "checkpoint_q4": 'q4_answer = "z"'},
     {"bayes_posterior_hidden", "linear_regression_gd_public", "linear_regression_gd_hidden",

@@ -4,6 +4,8 @@ Every hidden test must fail for at least one of these (tests/test_exercises.py c
 """
 import numpy as np
 
+from solutions import renamed_source
+
 
 # ----------------------------------------------------------------------------- ridge_fit
 
@@ -292,16 +294,11 @@ WRONG = [
 ]
 
 
-def _renamed(function, name: str) -> str:
-    import inspect
-    return inspect.getsource(function).replace(function.__name__, name)
-
-
 # A whole wrong submission for the nbgrader round trip: answer cells (by grade_id) replaced with
 # wrong code, and the test cells that must then score 0 (every other test cell keeps full marks).
 WRONG_SUBMISSION = (
-    {"ridge_fit": _renamed(ridge_penalising_intercept, "ridge_fit"),
-     "roc_auc": _renamed(auc_ignoring_ties, "roc_auc"),
+    {"ridge_fit": renamed_source(ridge_penalising_intercept, "ridge_fit"),
+     "roc_auc": renamed_source(auc_ignoring_ties, "roc_auc"),
      "checkpoint_q1": 'q1_answer = "a"', "checkpoint_q2": "q2_answer = 0.8",
      "checkpoint_q3": 'q3_answer = "z"'},
     {"ridge_fit_public", "ridge_fit_hidden", "roc_auc_public", "roc_auc_hidden", "checkpoint_q1_test",

@@ -5,6 +5,8 @@ Every hidden test must fail for at least one of these (tests/test_exercises.py c
 import numpy as np
 from sklearn.tree import DecisionTreeRegressor
 
+from solutions import renamed_source
+
 
 # ----------------------------------------------------------------------------- bootstrap_oob
 
@@ -243,11 +245,6 @@ WRONG = [
 ]
 
 
-def _renamed(function, name: str) -> str:
-    import inspect
-    return inspect.getsource(function).replace(function.__name__, name)
-
-
 LEAKY_SUBMISSION = """\
 def scaled_cv_scores(X, y, folds, make_model):
     std = X.std(axis=0)
@@ -263,7 +260,7 @@ def scaled_cv_scores(X, y, folds, make_model):
 # wrong code, and the test cells that must then score 0 (every other test cell keeps full marks).
 WRONG_SUBMISSION = (
     {"scaled_cv_scores": LEAKY_SUBMISSION,
-     "rbf_kernel_matrix": _renamed(rbf_with_sigma_convention, "rbf_kernel_matrix"),
+     "rbf_kernel_matrix": renamed_source(rbf_with_sigma_convention, "rbf_kernel_matrix"),
      "checkpoint_q1": 'q1_answer = "a"', "checkpoint_q3": "q3_answer = 0.25"},
     {"scaled_cv_scores_public", "scaled_cv_scores_hidden", "rbf_kernel_matrix_public", "rbf_kernel_matrix_hidden",
      "checkpoint_q1_test", "checkpoint_q3_test"},

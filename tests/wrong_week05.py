@@ -4,6 +4,8 @@ Every hidden test must fail for at least one of these (tests/test_exercises.py c
 """
 import numpy as np
 
+from solutions import renamed_source
+
 
 def _sq(X, C):
     return ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
@@ -267,14 +269,6 @@ WRONG = [
 ]
 
 
-def _renamed(function, name: str) -> str:
-    """The source of a wrong variant, renamed to the graded function's name (for WRONG_SUBMISSION)."""
-    import inspect
-    import textwrap
-    source = textwrap.dedent(inspect.getsource(function))
-    return "import numpy as np\n\n" + source.replace(f"def {function.__name__}(", f"def {name}(", 1)
-
-
 SILHOUETTE_SUBMISSION = '''import numpy as np
 
 
@@ -294,7 +288,7 @@ def silhouette_samples(X, labels):
 
 WRONG_SUBMISSION = (
     {"silhouette_samples": SILHOUETTE_SUBMISSION,
-     "dbscan": _renamed(dbscan_count_excludes_self, "dbscan").replace(
+     "dbscan": renamed_source(dbscan_count_excludes_self, "dbscan").replace(
          "return _dbscan(X, eps, min_samples, count_self=False)",
          "D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))\n"
          "    core = (D <= eps).sum(axis=1) - 1 >= min_samples\n"

@@ -6,6 +6,8 @@ import itertools
 
 import numpy as np
 
+from solutions import renamed_source
+
 
 # ----------------------------------------------------------------------------- pca
 
@@ -279,11 +281,6 @@ WRONG = [
     ("week06.association_rules", rules_with_a_looser_support_threshold, "should not be there"),
     ("week06.association_rules", rules_counting_duplicates, "the lift of"),
 ]
-
-
-def _renamed(function, name: str) -> str:
-    import inspect
-    return inspect.getsource(function).replace(function.__name__, name)
 
 
 UNCENTRED_PCA = """\
