@@ -24,9 +24,9 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, InvalidEntry
-from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 from nbgrader.preprocessors import ClearHiddenTests
 from nbgrader.utils import parse_utc
+from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 
 from autograder.grading import Job, Result
 from autograder.merge import is_test
