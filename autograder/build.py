@@ -19,7 +19,7 @@ import nbformat
 
 from autograder.execute import execute_notebook
 from autograder.merge import is_test
-from autograder.plan import Grade, PlanError, plan_test_cell
+from autograder.plan import Grade, HeldOut, PlanError, plan_test_cell
 from autograder.notebooks import (WEEK_PATTERN, BuildError, check_grade_ids, check_markers, find_leaks,
                                   nbgrader_meta, pair_in_sync, strip_pairing, sync_pair)
 from autograder.scratch import generate_assignment
@@ -51,11 +51,18 @@ def check_test_cells(notebook: nbformat.NotebookNode, where: str) -> None:
         except PlanError as error:
             raise BuildError(str(error)) from None
         for step in steps:
-            if isinstance(step, Grade):
-                try:
+            try:
+                if isinstance(step, Grade):
                     exercises.get(step.key)
-                except KeyError as error:
-                    raise BuildError(f"{where}: test cell '{grade_id}': {error.args[0]}") from None
+                elif isinstance(step, HeldOut):
+                    challenge = exercises.get_challenge(step.key)
+                    points = float(nbgrader_meta(cell).get("points", 0))
+                    if points != challenge.max_points:
+                        raise BuildError(f"{where}: test cell '{grade_id}' is worth {points:g} points, but the "
+                                         f"thresholds of {step.key} give at most {challenge.max_points:g}: make "
+                                         "them agree (nbgrader reads the points from the cell's value).")
+            except KeyError as error:
+                raise BuildError(f"{where}: test cell '{grade_id}': {error.args[0]}") from None
 
 
 def _source_paths(root: Path, week: str) -> tuple[Path, Path]:

@@ -15,7 +15,7 @@ import course.checks
 from autograder import channel, values
 from autograder.merge import is_test, merge
 from autograder.notebooks import nbgrader_meta
-from autograder.plan import Check, Grade, PlanError, Setup, assigned_names, names_in, plan_test_cell
+from autograder.plan import Check, Grade, HeldOut, PlanError, Setup, assigned_names, names_in, plan_test_cell
 from autograder.sandbox import Limits
 from course import exercises
 from course.checks import CheckFailure, concealing_expected_values
@@ -43,6 +43,8 @@ class CellVerdict:
     score: float | None               # None: needs a person (written answers)
     max_score: float
     message: str
+    #: a held-out challenge's result, for the leaderboard: {"key", "metric", "value", "rows"}; never labels
+    challenge: dict | None = None
 
 
 @dataclass
@@ -239,12 +241,39 @@ def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) 
 def _decide_grade(sandbox: _Sandbox, step: Grade, seed: int) -> tuple[bool, str]:
     """Hidden randomized cases: made and judged here; the sandbox only runs the learner's function."""
     seed_used, cases = exercises.make_cases(step.key, _exercise_seed(seed, step.key))
+    outcomes = _call_in_sandbox(sandbox, step, cases, f"running the hidden tests of '{step.function}'")
+    if isinstance(outcomes, str):
+        return False, outcomes
+    with concealing_expected_values():  # feedback must not hand out the reference's numbers
+        report = exercises.judge(step.key, seed_used, cases, outcomes)
+    if not report.ok:
+        return False, report.failure
+    return True, f"✓ {step.key}: {report.total} randomized checks against the library reference"
+
+
+def _decide_held_out(sandbox: _Sandbox, step: HeldOut, seed: int) -> tuple[float, str, dict | None]:
+    """A held-out challenge: the test rows are drawn here for this submission's seed, only their inputs go to
+    the sandbox, and the predictions are scored here against labels that never leave this process."""
+    case, labels = exercises.held_out_test(step.key, _exercise_seed(seed, step.key))
+    outcomes = _call_in_sandbox(sandbox, step, [case], f"running '{step.function}' on the held-out test")
+    if isinstance(outcomes, str):
+        return 0.0, outcomes, None
+    if not outcomes:
+        return 0.0, f"{step.function} produced no predictions.", None
+    points, message, value = exercises.judge_held_out(step.key, case, labels, outcomes[0])
+    challenge = exercises.get_challenge(step.key)
+    info = None if value is None else {"key": step.key, "metric": challenge.metric, "value": value,
+                                       "rows": len(labels)}
+    return points / challenge.max_points, message, info
+
+
+def _call_in_sandbox(sandbox: _Sandbox, step: Grade | HeldOut, cases: list, doing: str) -> list | str:
+    """The learner's function run on the cases in the sandbox: an Outcome per case, or why there is none."""
     reply = sandbox.request({"op": "call", "key": step.key, "function": step.function,
-                             "cases": [values.encode(c) for c in cases]},
-                            f"running the hidden tests of '{step.function}'")
+                             "cases": [values.encode(c) for c in cases]}, doing)
     if reply.get("error"):
         error = reply["error"]
-        return False, f"{step.function} could not be tested: {error['ename']}: {error['evalue']}"
+        return f"{step.function} could not be tested: {error['ename']}: {error['evalue']}"
     outcomes, budget = [], values.Budget()  # one budget for the whole reply: many medium values add up
     for item in reply.get("outcomes", [])[:len(cases)]:
         try:
@@ -268,24 +297,28 @@ def _decide_grade(sandbox: _Sandbox, step: Grade, seed: int) -> tuple[bool, str]
             continue
         outcomes.append(exercises.Outcome(value=value, failure=failure, error=error,
                                           not_implemented=not_implemented, after=after))
-    with concealing_expected_values():  # feedback must not hand out the reference's numbers
-        report = exercises.judge(step.key, seed_used, cases, outcomes)
-    if not report.ok:
-        return False, report.failure
-    return True, f"✓ {step.key}: {report.total} randomized checks against the library reference"
+    return outcomes
 
 
-def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tuple[bool, str, list]:
-    """Run a test cell's steps; True when every check passes. Returns (passed, message, outputs)."""
+@dataclass
+class _CellOutcome:
+    share: float                     # of the cell's points: 1 when every check passes, less for a challenge
+    message: str
+    outputs: list
+    challenge: dict | None = None
+
+
+def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> _CellOutcome:
+    """Run a test cell's steps: every check must pass for any points; a held-out challenge scales them."""
     grade_id = nbgrader_meta(cell)["grade_id"]
     steps = plan_test_cell(cell.source, f"test cell '{grade_id}'")
-    passed_lines, outputs = [], []
+    passed_lines, outputs, share, challenge = [], [], 1.0, None
     for step in steps:
         if isinstance(step, Setup):
             reply = sandbox.request({"op": "run", "source": step.code}, f"running test cell '{grade_id}'")
             outputs += _outputs({**reply, "stdout": "", "stderr": "", "dropped": 0})
             if reply.get("error"):
-                return False, _raised(step.code.splitlines()[0], reply["error"]), outputs
+                return _CellOutcome(0.0, _raised(step.code.splitlines()[0], reply["error"]), outputs)
             try:
                 exec(step.code, trusted)
             except Exception:  # e.g. a value computed by the learner's code: only the sandbox has it now
@@ -296,16 +329,22 @@ def _decide_test_cell(sandbox: _Sandbox, cell, seed: int, trusted: dict) -> tupl
                 passed, message = _decide_check(sandbox, step, trusted, grade_id)
             except _CellError as error:
                 outputs += _outputs({"error": error.args[0]})
-                return False, error.args[1], outputs
+                return _CellOutcome(0.0, error.args[1], outputs)
             if not passed:
-                return False, message, outputs
+                return _CellOutcome(0.0, message, outputs)
             passed_lines.append(message)
         elif isinstance(step, Grade):
             passed, message = _decide_grade(sandbox, step, seed)
             if not passed:
-                return False, message, outputs
+                return _CellOutcome(0.0, message, outputs)
             passed_lines.append(message)
-    return True, "\n".join(passed_lines) or "✓ passed", outputs
+        elif isinstance(step, HeldOut):
+            fraction, message, challenge = _decide_held_out(sandbox, step, seed)
+            if fraction == 0:
+                return _CellOutcome(0.0, message, outputs, challenge)
+            share = min(share, fraction)
+            passed_lines.append(message)
+    return _CellOutcome(share, "\n".join(passed_lines) or "✓ passed", outputs, challenge)
 
 
 def _text(value) -> str | None:
@@ -376,11 +415,13 @@ def grade_submission(job: Job, zygote) -> Result:
             if is_test(cell):
                 grade_id = nbgrader_meta(cell)["grade_id"]
                 try:
-                    passed, message, outputs = _decide_test_cell(sandbox, cell, job.seed, trusted)
+                    outcome = _decide_test_cell(sandbox, cell, job.seed, trusted)
                 except PlanError as error:
-                    passed, message, outputs = False, f"the grader cannot decide this cell: {error}", []
-                verdicts[grade_id].score = verdicts[grade_id].max_score if passed else 0.0
+                    outcome = _CellOutcome(0.0, f"the grader cannot decide this cell: {error}", [])
+                message, outputs, passed = outcome.message, outcome.outputs, outcome.share > 0
+                verdicts[grade_id].score = verdicts[grade_id].max_score * outcome.share
                 verdicts[grade_id].message = message
+                verdicts[grade_id].challenge = outcome.challenge
                 cell.outputs = outputs + ([nbformat.v4.new_output("stream", name="stdout", text=message + "\n")]
                                           if passed else
                                           [nbformat.v4.new_output("error", ename="CheckFailure", evalue=message,

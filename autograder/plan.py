@@ -9,6 +9,10 @@ A test cell may hold only:
   the check function, runs in the grader on plain values;
 - ``grade("weekNN.name", name)``: the grader makes the randomized cases, the sandbox only calls
   the learner's function on them, the grader judges the outcomes against the library reference;
+- ``score_held_out("weekNN.challenge", predict)``, a held-out challenge: the grader draws the test rows, the
+  sandbox only gets their inputs and runs ``predict``, the grader scores the predictions against labels it
+  alone holds and gives points by the challenge's thresholds (partial credit). It must be the cell's last
+  statement (stock nbgrader reads the points from the cell's value);
 - setup statements (``z = np.array([...])``), run on both sides so either can use the names;
 - ``for`` loops over literal data (a tuple, a dict's items, a range), unrolled here;
 - ``print(...)``, which the grader skips.
@@ -60,7 +64,16 @@ class Grade:
     hidden: bool = False
 
 
-Step = Setup | Check | Grade
+@dataclass(frozen=True)
+class HeldOut:
+    key: str
+    function: str
+    line: int
+    hidden: bool = False
+
+
+Step = Setup | Check | Grade | HeldOut
+GRADE_CALLS = ("grade", "score_held_out")
 
 
 def names_in(source: str) -> set[str]:
@@ -120,19 +133,23 @@ def _plan_body(body: list[ast.stmt], context: _Context) -> list[Step]:
             continue
         if name in CHECKS:
             steps.append(_check_step(node, name, context))
-        elif name == "grade":
+        elif name in GRADE_CALLS:
             args = node.value.args
             if (len(args) != 2 or not isinstance(args[0], ast.Constant) or not isinstance(args[0].value, str)
                     or not isinstance(args[1], ast.Name) or node.value.keywords):
-                raise PlanError(f"{where}, line {node.lineno}: write grade(\"weekNN.name\", name) with a literal "
+                raise PlanError(f"{where}, line {node.lineno}: write {name}(\"weekNN.name\", name) with a literal "
                                 "key and the function's name.")
-            steps.append(Grade(args[0].value, args[1].id, node.lineno, node.lineno in context.hidden))
+            if name == "score_held_out" and node is not body[-1]:
+                raise PlanError(f"{where}, line {node.lineno}: score_held_out(...) must be the cell's last "
+                                "statement: its value is the points (nbgrader's partial credit).")
+            step = Grade if name == "grade" else HeldOut
+            steps.append(step(args[0].value, args[1].id, node.lineno, node.lineno in context.hidden))
         elif isinstance(node, ast.Assert):
             raise PlanError(f"{where}, line {node.lineno}: a bare assert is decided inside the student's process; "
                             "use expect_close / expect_equal / expect_true from course.checks instead.")
         elif isinstance(node, ast.For) and _mentions(node, (*CHECKS, "grade")):
             steps += _unroll(node, context)
-        elif _mentions(node, (*CHECKS, "grade")):
+        elif _mentions(node, (*CHECKS, *GRADE_CALLS)):
             raise PlanError(f"{where}, line {node.lineno}: checks must be top-level statements of the form "
                             "expect_...(actual, expected, ...) or grade(\"key\", function), or sit in a for loop "
                             "over literal data.")

@@ -2,7 +2,8 @@
 
 Writes reports/<assignment>/class.csv (a score per student and question), report.png (score
 distribution per question, most common failures), similarity.html (pairs of students with similar code
-answers, side by side) and report.md (the same in words, with the isolation warnings the sandbox raised).
+answers, side by side), leaderboard.csv and leaderboard.png (held-out challenges, when the assignment has
+any) and report.md (the same in words, with the isolation warnings the sandbox raised).
 Built from the ledgers and graded notebooks that `autograder grade` leaves.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import escape, similarity
+from autograder import escape, leaderboard, similarity
 from autograder.batch import read_ledger
 from autograder.feedback import NotebookResult, notebook_results, require_graded
 
@@ -70,6 +71,8 @@ class ReportFiles:
     stats: ClassStats
     similarity: Path | None = None           # None: copydetect is not installed
     similar: list = field(default_factory=list)
+    leaderboard: Path | None = None          # None: no held-out challenge was scored
+    boards: list = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- gathering
@@ -237,7 +240,14 @@ def write_report(root: Path, assignment: str) -> ReportFiles:
         files.similarity.write_text(similarity.html_page(assignment, files.similar), encoding="utf-8")
     except ImportError:   # copydetect comes with the instructor's install (make setup); a report without it
         pass              # still has everything else
-    files.markdown.write_text(_markdown(stats) + "\n".join(_similarity_lines(files)) + "\n", encoding="utf-8")
+    files.boards = leaderboard.boards(root, assignment, stats.students)
+    if files.boards:
+        files.leaderboard = folder / "leaderboard.csv"
+        leaderboard.write_csv(files.leaderboard, files.boards)
+        leaderboard.write_png(folder / "leaderboard.png", files.boards)
+    files.markdown.write_text(_markdown(stats) + "\n".join(_similarity_lines(files)) + "\n"
+                              + "\n".join(leaderboard.markdown(files.boards, _cell, "leaderboard.png")) + "\n",
+                              encoding="utf-8")
     return files
 
 
@@ -263,6 +273,10 @@ def summary_text(report: ReportFiles) -> str:
         lines += ["", f"{len(report.similar)} pair(s) of students with similar code answers:"] + [
             f"  {escape.terminal(p.first)} and {escape.terminal(p.second)}: {p.shares[0]:.0%}, {p.shares[1]:.0%}"
             for p in report.similar[:5]]
-    written = [report.png.name, report.markdown.name] + ([report.similarity.name] if report.similarity else [])
+    for board in report.boards:
+        top = ", ".join(f"{escape.terminal(e.student)} {e.value:.4f}" for e in board.entries[:3])
+        lines += ["", f"{board.key}: {len(board.entries)} students on the leaderboard ({board.metric}); best: {top}"]
+    written = [report.png.name, report.markdown.name] + ([report.similarity.name] if report.similarity else []) \
+        + (["leaderboard.csv", "leaderboard.png"] if report.boards else [])
     lines += ["", f"written: {report.csv}, {', '.join(written)}"]
     return "\n".join(lines)

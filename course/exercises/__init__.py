@@ -16,6 +16,8 @@ Entry points:
 - :func:`check` is for learners: fresh random inputs every time, a friendly printout.
 - :func:`grade` is what hidden test cells call: seeded inputs, raises on failure.
 - :func:`passes` is for explorers that want to run the learner's own implementation.
+- :func:`score_held_out` and :func:`validation_report` are for held-out challenges (model quality):
+  see :mod:`course.exercises.held_out`.
 """
 from __future__ import annotations
 
@@ -29,9 +31,12 @@ from typing import Any, Callable
 import numpy as np
 
 from course.checks import CheckFailure, concealing_expected_values, expect_close, expect_unchanged
+from course.exercises.held_out import Challenge
 
-__all__ = ["Exercise", "CheckReport", "Outcome", "run_case", "judge_case", "judge", "make_cases", "register", "get", "keys", "run_checks", "check", "grade", "passes",
-           "GRADING_SEED_VARIABLE"]
+__all__ = ["Exercise", "Challenge", "CheckReport", "Outcome", "run_case", "judge_case", "outcome_problem", "judge",
+           "make_cases", "register", "get", "keys", "run_checks", "check", "grade", "passes",
+           "register_challenge", "get_challenge", "challenge_keys", "held_out_test", "judge_held_out",
+           "score_held_out", "validation_report", "GRADING_SEED_VARIABLE"]
 
 #: The trusted grader chooses a seed per submission and passes it through this variable.
 GRADING_SEED_VARIABLE = "COURSE_GRADING_SEED"
@@ -101,27 +106,55 @@ class CheckReport:
 
 
 _REGISTRY: dict[str, Exercise] = {}
+#: Held-out challenges, apart from the exercises: they have no reference and no randomized cases to replay.
+_CHALLENGES: dict[str, Challenge] = {}
 
 
 def register(exercise: Exercise) -> Exercise:
-    if exercise.key in _REGISTRY:
+    if exercise.key in _REGISTRY or exercise.key in _CHALLENGES:
         raise ValueError(f"exercise {exercise.key!r} is registered twice")
     _REGISTRY[exercise.key] = exercise
     return exercise
 
 
-def get(key: str) -> Exercise:
-    """Look an exercise up by key, importing its week's module on first use."""
-    if key not in _REGISTRY:
-        week = key.split(".", 1)[0]
+def register_challenge(challenge: Challenge) -> Challenge:
+    if challenge.key in _REGISTRY or challenge.key in _CHALLENGES:
+        raise ValueError(f"challenge {challenge.key!r} is registered twice")
+    _CHALLENGES[challenge.key] = challenge
+    return challenge
+
+
+def _import_week(key: str) -> None:
+    if key not in _REGISTRY and key not in _CHALLENGES:
         try:
-            importlib.import_module(f"course.exercises.{week}")
+            importlib.import_module(f"course.exercises.{key.split('.', 1)[0]}")
         except ModuleNotFoundError:
             pass
+
+
+def get(key: str) -> Exercise | Challenge:
+    """Look an exercise (or a held-out challenge) up by key, importing its week's module on first use.
+    Both have the ``call`` and ``inputs_of`` that :func:`run_case` uses, so the sandbox runs either alike."""
+    _import_week(key)
     try:
-        return _REGISTRY[key]
+        return _REGISTRY[key] if key in _REGISTRY else _CHALLENGES[key]
     except KeyError:
         raise KeyError(f"no exercise called {key!r}; known: {', '.join(keys()) or 'none'}") from None
+
+
+def get_challenge(key: str) -> Challenge:
+    _import_week(key)
+    try:
+        return _CHALLENGES[key]
+    except KeyError:
+        raise KeyError(f"no held-out challenge called {key!r}; known: "
+                       f"{', '.join(sorted(_CHALLENGES)) or 'none'}") from None
+
+
+def challenge_keys(week: str | None = None) -> list[str]:
+    if week:
+        importlib.import_module(f"course.exercises.{week}")
+    return sorted(k for k in _CHALLENGES if week is None or k.startswith(week + "."))
 
 
 def keys(week: str | None = None) -> list[str]:
@@ -165,6 +198,18 @@ def run_case(exercise: Exercise, function: Callable, case: Case) -> Outcome:
 
 def judge_case(exercise: Exercise, case: Case, outcome: Outcome) -> str | None:
     """The trusted side of one case: ``None`` when right, else what is wrong (no case label)."""
+    problem = outcome_problem(exercise, case, outcome)
+    if problem:
+        return problem
+    try:
+        exercise.compare(outcome.value, exercise.reference(case), case, f"the result of {exercise.function}")
+    except CheckFailure as failure:
+        return str(failure)
+    return None
+
+
+def outcome_problem(exercise: Exercise | Challenge, case: Case, outcome: Outcome) -> str | None:
+    """What is wrong with an outcome before its value is judged: not implemented, raised, or changed an input."""
     if outcome.not_implemented:
         return f"{exercise.function} is not implemented yet (it still raises NotImplementedError)."
     if outcome.failure is not None:
@@ -179,10 +224,6 @@ def judge_case(exercise: Exercise, case: Case, outcome: Outcome) -> str | None:
             expect_unchanged(outcome.after[argument], case[argument], exercise.function, argument)
         except CheckFailure as failure:
             return str(failure)
-    try:
-        exercise.compare(outcome.value, exercise.reference(case), case, f"the result of {exercise.function}")
-    except CheckFailure as failure:
-        return str(failure)
     return None
 
 
@@ -241,3 +282,51 @@ def passes(key: str, function: Callable) -> tuple[bool, str]:
     """``(True, "")`` when ``function`` passes the exercise's checks, else ``(False, reason)``."""
     report = run_checks(key, function)
     return report.ok, report.failure or ""
+
+
+# ----------------------------------------------------------------------------- held-out challenges
+
+
+def held_out_test(key: str, seed: int | None = None) -> tuple[Case, np.ndarray]:
+    """The inputs (for the sandbox) and labels (kept by the grader) of a challenge for one seed."""
+    seed = _default_seed(key) if seed is None else int(seed)
+    return get_challenge(key).make_test(np.random.default_rng(seed))
+
+
+def judge_held_out(key: str, case: Case, labels: np.ndarray, outcome: Outcome) -> tuple[float, str, float | None]:
+    """The trusted side: (points, message, metric value or None when the predictions are unusable)."""
+    challenge = get_challenge(key)
+    problem = outcome_problem(challenge, case, outcome)
+    if problem:
+        return 0.0, problem, None
+    try:
+        value = challenge.score(outcome.value, labels)
+    except CheckFailure as failure:
+        return 0.0, str(failure), None
+    return challenge.points(value), challenge.verdict(value, len(labels), case), value
+
+
+def score_held_out(key: str, function: Callable, seed: int | None = None) -> float:
+    """What a challenge's hidden test cell calls. Under the trusted grader this call is never run: the planner
+    sends only the inputs to the sandbox. Elsewhere (stock nbgrader) it scores here and returns the points,
+    the cell's value, which nbgrader reads as partial credit."""
+    case, labels = held_out_test(key, seed)
+    outcome = run_case(get_challenge(key), function, case)
+    if outcome.not_implemented:
+        raise NotImplementedError(f"{get_challenge(key).function} is not implemented yet")
+    points, message, _ = judge_held_out(key, case, labels, outcome)
+    if points == 0:
+        raise CheckFailure(message)
+    print(message)
+    return points
+
+
+def validation_report(key: str, function: Callable, X_val: Any, y_val: Any) -> float:
+    """For learners: score ``function`` on your own validation split, and say what that score would earn on
+    the held-out test (which is drawn from other rows, so expect a slightly different figure)."""
+    challenge = get_challenge(key)
+    value = challenge.score(function(X_val), np.asarray(y_val))
+    scale = ", ".join(f"≥ {floor:g} → {points:g}" for floor, points in challenge.thresholds)
+    print(f"{challenge.metric} {value:.4f} on your {len(np.asarray(y_val))} validation rows: on the held-out test "
+          f"that would earn {challenge.points(value):g} of {challenge.max_points:g} points ({scale})")
+    return value

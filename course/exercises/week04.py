@@ -19,7 +19,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
 from course.checks import CheckFailure, diagnose, expected_values_concealed
-from course.exercises import Case, Exercise, compare_close, register
+from course.exercises import Case, Challenge, Exercise, compare_close, register, register_challenge
+from course.exercises.held_out import accuracy
 
 # Every `call` passes the case's arrays as they are: run_case gives it working copies and the grader checks
 # that they come back unchanged (a .copy() here would hide a function that overwrites its input).
@@ -509,4 +510,32 @@ register(Exercise(
     describe=lambda case: (f"X with shape {case['X'].shape}, {len(case['folds'])} folds, "
                            f"model Ridge(alpha={case['alpha']:.3g})"),
     compare=_compare_scaled_cv,
+))
+
+
+# ----------------------------------------------------------------------------- the tumour challenge (held out)
+
+TUMOURS_PER_CLASS = 45          # of the 50 per class the course holds out
+TUMOUR_NOISE = 0.02             # each measurement multiplied by 1 + 2 % Gaussian noise, per student
+
+
+def _tumour_test(rng: np.random.Generator) -> tuple[Case, np.ndarray]:
+    """90 of the 100 held-out tumours, in a random order, each measurement perturbed by ~2 %: a draw per student.
+    A well-regularised model scores 0.944-0.978 on 90 % of draws (logistic regression, a forest, boosting:
+    measured by tests/test_held_out.py), so the top threshold, 0.94, is reachable without luck."""
+    from course.datasets import breast_cancer_held_out
+    X, y = breast_cancer_held_out()
+    rows = np.concatenate([rng.choice(np.flatnonzero(y == c), TUMOURS_PER_CLASS, replace=False) for c in (0, 1)])
+    rng.shuffle(rows)
+    return {"X": X[rows] * (1 + TUMOUR_NOISE * rng.standard_normal((len(rows), X.shape[1])))}, y[rows]
+
+
+register_challenge(Challenge(
+    key="week04.tumour_challenge",
+    function="predict",
+    make_test=_tumour_test,
+    score=accuracy(np.array([0, 1])),
+    metric="accuracy",
+    thresholds=((0.94, 3), (0.90, 2), (0.80, 1)),
+    describe=lambda case: f"{len(case['X'])} held-out tumours (drawn and slightly perturbed for you)",
 ))

@@ -1148,7 +1148,77 @@ for name, clf in [("k-nearest neighbours", KNeighborsClassifier()), ("RBF SVM", 
 # within noise of each other, prefer the simpler one.
 
 # %% [markdown]
-# ## 11. Checkpoint: can you explain the bias-variance trade-off and choose an appropriate algorithm?
+# ## 11. Challenge: a tumour classifier scored on tumours you never see
+#
+# Everything so far measured models on data you hold. A real model is judged on data nobody had when it was
+# built. This challenge works that way: the course holds out 100 of scikit-learn's 569 breast-cancer tumours (50
+# malignant, 50 benign), and this notebook never gets them. You get the other 469, train any model you like (a
+# pipeline, a forest, boosting: what sections 4 to 10 taught), and write `predict(X)`. When your notebook is
+# graded, the grader draws 90 of its 100 tumours for you, multiplies each measurement by $1 + 2\,\%$ noise (a
+# different draw per student), sends **only the measurements** into your notebook, and scores the labels your
+# `predict` returns against labels that never enter it:
+#
+# | accuracy on your 90 held-out tumours | points |
+# |---|---|
+# | ≥ 0.94 | 3 |
+# | ≥ 0.90 | 2 |
+# | ≥ 0.80 | 1 |
+#
+# The held-out draw is small, so your score there will differ from your validation score by a point or two of
+# accuracy; the top threshold leaves room for that (a standardised logistic regression trained on `X_fit` alone
+# reached 0.94 on every one of 400 draws we tried). `load_breast_cancer()` holds the held-out tumours too, so you *could* train on them:
+# you would then be measuring how well the model remembers, which is the leakage of section 8 under another name.
+#
+# Use the validation rows below to choose your model, as a careful data scientist would: with cross-validation
+# on `X_fit` if you compare several, every preprocessing step inside the pipeline.
+
+# %%
+import pandas as pd
+from course.datasets import breast_cancer_public
+from course.exercises import score_held_out, validation_report
+
+X_public, y_public, tumour_features = breast_cancer_public()
+X_fit, X_val, y_fit, y_val = train_test_split(X_public, y_public, test_size=0.25, stratify=y_public,
+                                              random_state=0)
+tumours = pd.DataFrame(X_public, columns=tumour_features)
+print(f"{len(X_fit)} tumours to train on, {len(X_val)} to validate on; benign share {y_public.mean():.2f}")
+tumours.iloc[:, :5].describe().round(2)
+
+# %% [markdown]
+# Train your model on `X_fit`, `y_fit` and define `predict(X)`: tumours `X` of shape `(n, 30)`, the 30
+# measurements in `tumour_features`' order, in, and one label per tumour out (0 = malignant, 1 = benign), as an
+# array of shape `(n,)`. It must not retrain: the grader calls it once on its 90 tumours.
+
+# %% nbgrader={"grade": false, "grade_id": "tumour_challenge", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def predict(X):
+    raise NotImplementedError("train your model in this cell, then define predict(X) to return its labels")
+
+
+### BEGIN SOLUTION
+tumour_model = make_pipeline(StandardScaler(), LogisticRegression(C=0.3, max_iter=5000)).fit(X_fit, y_fit)
+
+
+def predict(tumours_to_label):
+    """Labels (0 = malignant, 1 = benign) for tumours of shape (n, 30)."""
+    return tumour_model.predict(tumours_to_label)
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "tumour_challenge_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+validation_accuracy = validation_report("week04.tumour_challenge", predict, X_val, y_val)
+expect_true(validation_accuracy >= 0.9,
+            f"the validation accuracy is {validation_accuracy:.3f}: a model that scores below 0.9 on your own "
+            "validation rows will not reach the top threshold on the held-out tumours")
+
+# %% nbgrader={"grade": true, "grade_id": "tumour_challenge_held_out", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# Hidden test: the grader draws 90 of the 100 tumours the course holds out, perturbs each measurement by about 2 %
+# (your own draw), sends only the measurements here and scores your labels against its own: accuracy ≥ 0.94 gives
+# 3 points, ≥ 0.90 gives 2, ≥ 0.80 gives 1. The feedback tells you your score, never the labels.
+### BEGIN HIDDEN TESTS
+score_held_out("week04.tumour_challenge", predict)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 12. Checkpoint: can you explain the bias-variance trade-off and choose an appropriate algorithm?
 #
 # Four short questions, checked when the notebook is graded (the cell under each answer only checks its format),
 # and one answer in your own words.
