@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import os
+import re
 import signal
 import time
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from autograder.merge import is_test, merge
 from autograder.notebooks import nbgrader_meta
 from autograder.plan import Check, Grade, HeldOut, PlanError, Setup, assigned_names, names_in, plan_test_cell
 from autograder.sandbox import Limits
-from course import exercises
+from course import exercises, variants
 from course.checks import CheckFailure, concealing_expected_values
 
 
@@ -151,9 +153,29 @@ def _outputs(reply: dict, limit: int = Limits.output_chars) -> list:
     return outputs
 
 
-def _trusted_namespace() -> dict:
+def _trusted_namespace(student: str) -> dict:
+    """What a check's expected side may use: numpy, the checks, and the per-student questions' answers and
+    numbers for the student the submission was handed in under (never the id the notebook claims)."""
     names = {name: getattr(course.checks, name) for name in course.checks.__all__}
-    return {"np": np, "numpy": np, **names, "__builtins__": __builtins__}
+    per_student = {"variant_answer": functools.partial(variants.variant_answer, student=student),
+                   "parameters": functools.partial(variants.parameters, student=student)}
+    return {"np": np, "numpy": np, **names, **per_student, "__builtins__": __builtins__}
+
+
+USES_VARIANTS = re.compile(r"\bvariant_answer\s*\(")
+
+
+def _variant_id_note(sandbox: _Sandbox, student: str) -> str | None:
+    """When the id typed into the notebook is not the submission's, say so: the learner saw (and perhaps
+    answered) another id's numbers, and is graded against the numbers of the id it was handed in under."""
+    reply = sandbox.request({"op": "eval", "expression": "__import__('course.variants').variants.typed_id()"},
+                            "reading the notebook's student id")
+    claimed = values.decode(reply.get("value")) if not reply.get("error") else None
+    if not isinstance(claimed, str) or claimed == student:
+        return None
+    return (f"the id typed into this notebook is {clean_text(claimed, 80)!r}, but it was handed in as {student!r}: "
+            f"the questions with per-student numbers were graded against {student!r}'s numbers (type your own id "
+            "into the id cell and run the notebook again).")
 
 
 class _CellError(Exception):
@@ -401,7 +423,7 @@ def grade_submission(job: Job, zygote) -> Result:
             verdicts[meta["grade_id"]] = CellVerdict(meta["grade_id"], None, float(meta["points"]),
                                                      "graded by hand")
 
-    trusted = _trusted_namespace()
+    trusted = _trusted_namespace(job.student)
     unanswered: list[str] = []
     sandbox = None
     stopped_at = None
@@ -409,6 +431,10 @@ def grade_submission(job: Job, zygote) -> Result:
         sandbox = _Sandbox(zygote, job)
         result.confinement = sandbox.confinement
         spawned = time.perf_counter()
+        per_student = any(is_test(cell) and USES_VARIANTS.search(cell.source) for cell in notebook.cells)
+        if per_student:  # the notebook's own draws (a learner's computed answer) use the submission's id too
+            sandbox.request({"op": "run", "source": f"__import__('course.variants').variants.grading_as("
+                                                    f"{job.student!r})"}, "setting the student id")
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
                 continue
@@ -436,6 +462,10 @@ def grade_submission(job: Job, zygote) -> Result:
                     else:
                         result.notes.append(f"the answer cell '{grade_id}' raised {reply['error']['ename']}: "
                                             f"{str(reply['error']['evalue'])[:200]}")
+        if per_student:
+            note = _variant_id_note(sandbox, job.student)
+            if note:
+                result.notes.append(note)
         result.seconds["in_sandbox"] = time.perf_counter() - spawned
         if unanswered:
             result.notes.append(f"not answered (still raising NotImplementedError): {', '.join(unanswered)}")

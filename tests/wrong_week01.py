@@ -270,7 +270,7 @@ WRONG = [
 WRONG_SUBMISSION = (
     {"softmax": renamed_source(naive_softmax, "softmax"),
      "gradient_descent": renamed_source(gradient_ascent, "gradient_descent"),
-     "checkpoint_q1": 'q1_answer = "a"', "checkpoint_q2": "q2_answer = 2.7",
+     "checkpoint_q1": 'q1_answer = "a"', "checkpoint_q2": "q2_answer = 1000.0",
      "checkpoint_q3": 'q3_answer = "z"', "checkpoint_q4": "q4_answer = (100, 1)"},
     {"softmax_public", "softmax_hidden", "gradient_descent_public", "gradient_descent_hidden", "checkpoint_q1_test",
      "checkpoint_q2_test", "checkpoint_q3_test", "checkpoint_q4_test"},

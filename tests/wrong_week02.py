@@ -287,7 +287,7 @@ WRONG = [
 WRONG_SUBMISSION = (
     {"bayes_posterior": renamed_source(posterior_by_plain_product, "bayes_posterior"),
      "linear_regression_gd": renamed_source(gd_ascent, "linear_regression_gd"),
-     "checkpoint_q1": "q1_answer = 0.9", "checkpoint_q2": "q2_answer = 12.0",
+     "checkpoint_q1": "q1_answer = 0.999", "checkpoint_q2": "q2_answer = 12.0",
      "checkpoint_q3": 'q3_answer = "a"', "checkpoint_q4": 'q4_answer = "z"'},
     {"bayes_posterior_hidden", "linear_regression_gd_public", "linear_regression_gd_hidden",
      "checkpoint_q1_test", "checkpoint_q2_test", "checkpoint_q3_test", "checkpoint_q4_test"},

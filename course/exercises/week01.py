@@ -9,6 +9,7 @@ import scipy.special
 
 from course.checks import CheckFailure, diagnose, expect_close
 from course.exercises import Case, Exercise, compare_close, register
+from course.variants import Variant, register_variant
 
 # Every `call` passes the case's arrays as they are: run_case gives it working copies and the grader checks
 # that they come back unchanged (a .copy() here would hide a function that overwrites its input).
@@ -413,3 +414,15 @@ def _robust_reference(case: Case) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.preprocessing import RobustScaler
     scaler = RobustScaler().fit(case["X_train"])
     return scaler.transform(case["X_train"]), scaler.transform(case["X_test"])
+
+
+# ----------------------------------------------------------------------------- per-student checkpoint questions
+
+register_variant(Variant(
+    key="week01.checkpoint_q2",
+    draw=lambda rng: {"x0": int(rng.choice([-9, -7, -6, -5, -4, 4, 5, 6, 7, 9])),
+                      "lr": float(rng.choice([0.05, 0.1, 0.15, 0.2, 0.3, 0.35, 0.45]))},
+    answer=lambda p: p["x0"] - p["lr"] * 2 * p["x0"],
+    question="Q2. Take one gradient-descent step on f(x) = x², starting from x0 = {x0}, with learning rate "
+             "η = {lr:g}. What is x1?",
+))

@@ -18,6 +18,7 @@ import scipy.stats
 
 from course.checks import CheckFailure, diagnose, expect_close, expected_values_concealed
 from course.exercises import Case, Exercise, register
+from course.variants import Variant, register_variant
 
 # Every `call` passes the case's arrays as they are: run_case gives it working copies and the grader checks
 # that they come back unchanged (a .copy() here would hide a function that overwrites its input).
@@ -577,4 +578,24 @@ register(Exercise(
                            f"{' near 1e8' if np.mean(case['sample']) > 1e7 else ''}, "
                            f"confidence = {case['confidence']}"),
     compare=_compare_interval,
+))
+
+
+# ----------------------------------------------------------------------------- per-student checkpoint questions
+
+def _screening_posterior(p: dict) -> float:
+    """Bayes' rule: P(condition | positive) = sensitivity · prevalence / P(positive)."""
+    true_positive = p["sensitivity"] * p["prevalence"]
+    return true_positive / (true_positive + (1 - p["specificity"]) * (1 - p["prevalence"]))
+
+
+register_variant(Variant(
+    key="week02.checkpoint_q1",
+    draw=lambda rng: {"one_in": int(rng.choice([50, 100, 200, 250, 500, 1000])),
+                      "sensitivity": float(rng.choice([0.90, 0.95, 0.98, 0.99])),
+                      "specificity": float(rng.choice([0.90, 0.95, 0.97, 0.98, 0.99]))},
+    answer=lambda p: _screening_posterior({**p, "prevalence": 1 / p["one_in"]}),
+    question="Q1. A screening test for a condition that 1 in {one_in} people have has sensitivity {sensitivity:.0%} "
+             "and specificity {specificity:.0%}. A randomly chosen person tests positive. What is the probability "
+             "that they have the condition?",
 ))

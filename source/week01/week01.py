@@ -57,6 +57,7 @@ import numpy as np
 
 from course.checks import expect_close, expect_equal, expect_choice, expect_true
 from course.exercises import check, grade
+from course.variants import parameters, set_student_id, show_question, variant_answer
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -1266,7 +1267,17 @@ plt.show()
 #
 # Four short questions, checked when the notebook is graded (the cell under each answer only checks its
 # format), and one answer in your own words.
-#
+
+# %% [markdown]
+# Some questions give each student numbers of their own, drawn from your student id, so that a neighbour's answer
+# is not yours. On JupyterHub the id is your user name, filled in for you; on your own machine type the id your
+# instructor uses for you between the quotes below (studying alone? leave it empty: you get the self-study numbers).
+
+# %%
+my_id = set_student_id("")
+print(f"Your checkpoint numbers are drawn for the id {my_id!r}.")
+
+# %% [markdown]
 # **Q1.** Gradient descent runs on $f(\mathbf x) = \tfrac12\mathbf x^\top A\mathbf x$, where $A$ is symmetric
 # positive definite with largest eigenvalue $L$, with a fixed learning rate $\eta$ slightly **larger than
 # $2/L$**, from a generic starting point. What happens?
@@ -1293,13 +1304,17 @@ expect_choice(q1_answer, "c", name="the answer to question 1 (q1_answer)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# **Q2.** Take one gradient-descent step on $f(x) = x^2$, starting from $x_0 = 3$, with learning rate
-# $\eta = 0.1$. What is $x_1$? (A number.)
+# **Q2.** Take one gradient-descent step on $f(x) = x^2$ from the starting point $x_0$ and with the learning rate
+# $\eta$ that the cell below prints: your own numbers. What is $x_1$? (A number.)
+
+# %%
+show_question("week01.checkpoint_q2")
 
 # %% nbgrader={"grade": false, "grade_id": "checkpoint_q2", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Set q2_answer to a number.
 ### BEGIN SOLUTION
-q2_answer = 2.4
+q2 = parameters("week01.checkpoint_q2")      # your numbers, as a dict: {"x0": ..., "lr": ...}
+q2_answer = q2["x0"] - q2["lr"] * 2 * q2["x0"]  # x1 = x0 - η f'(x0), with f'(x) = 2x
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q2_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -1308,7 +1323,8 @@ expect_true(isinstance(q2_answer, (int, float, np.integer, np.floating)) and not
             f"q2_answer should be a number such as 1.5; got {q2_answer!r}.", name="q2_answer is a number")
 print("q2_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_close(q2_answer, 2.4, name="the answer to question 2 (q2_answer)", rtol=1e-6)
+expect_close(q2_answer, variant_answer("week01.checkpoint_q2"), name="the answer to question 2 (q2_answer)",
+             rtol=1e-6)
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -56,6 +56,7 @@ from sklearn.datasets import load_diabetes
 
 from course.checks import expect_close, expect_equal, expect_choice, expect_true
 from course.exercises import check, grade
+from course.variants import parameters, set_student_id, show_question, variant_answer
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -1018,15 +1019,31 @@ sgd_explorer(minibatch_sgd)
 #
 # Four short questions, checked when the notebook is graded (the cell under each answer only checks its format),
 # and one answer in your own words.
-#
-# **Q1.** A screening test for a condition that 1 in 200 people have (prevalence 0.5%) has sensitivity 99% and
-# specificity 98%. A randomly chosen person tests positive. What is the probability that they have the condition?
-# Give a number between 0 and 1 (three significant digits are enough).
+
+# %% [markdown]
+# Some questions give each student numbers of their own, drawn from your student id, so that a neighbour's answer
+# is not yours. On JupyterHub the id is your user name, filled in for you; on your own machine type the id your
+# instructor uses for you between the quotes below (studying alone? leave it empty: you get the self-study numbers).
+
+# %%
+my_id = set_student_id("")
+print(f"Your checkpoint numbers are drawn for the id {my_id!r}.")
+
+# %% [markdown]
+# **Q1.** A screening test, a condition's prevalence, and a positive result: the cell below prints your own numbers.
+# What is the probability that a randomly chosen person who tests positive has the condition? Give a number
+# between 0 and 1 (three significant digits are enough).
+
+# %%
+show_question("week02.checkpoint_q1")
 
 # %% nbgrader={"grade": false, "grade_id": "checkpoint_q1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Set q1_answer to a number between 0 and 1.
 ### BEGIN SOLUTION
-q1_answer = 0.005 * 0.99 / (0.005 * 0.99 + 0.995 * 0.02)
+q1 = parameters("week02.checkpoint_q1")     # {"one_in": ..., "sensitivity": ..., "specificity": ...}
+prevalence = 1 / q1["one_in"]
+positive = q1["sensitivity"] * prevalence + (1 - q1["specificity"]) * (1 - prevalence)
+q1_answer = q1["sensitivity"] * prevalence / positive
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "checkpoint_q1_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -1036,7 +1053,8 @@ expect_true(isinstance(q1_answer, (int, float, np.integer, np.floating)) and not
             name="q1_answer is a probability")
 print("q1_answer has the right format.")
 ### BEGIN HIDDEN TESTS
-expect_close(q1_answer, 0.19919517102615694, name="the answer to question 1 (q1_answer)", rtol=5e-3)
+expect_close(q1_answer, variant_answer("week02.checkpoint_q1"), name="the answer to question 1 (q1_answer)",
+             rtol=5e-3)
 ### END HIDDEN TESTS
 
 # %% [markdown]
