@@ -433,3 +433,45 @@ WRONG += [
     ("week03.confusion_matrix_multiclass", confusion_transposed, "It is the transpose"),
     ("week03.confusion_matrix_multiclass", confusion_in_sorted_order, "in the wrong places"),
 ]
+
+
+# ----------------------------------------------------------------------------- lasso_cd (§3)
+
+
+def _lasso_sweeps(X, y, threshold, *, centre=True, shrink=None, sweeps=3000):
+    """Cyclic coordinate descent with a chosen threshold; ``shrink`` replaces the soft-threshold (a ridge-like
+    step); ``centre=False`` fits no intercept."""
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    n, d = X.shape
+    Xc, yc = (X - X.mean(axis=0), y - y.mean()) if centre else (X, y)
+    norms = (Xc ** 2).sum(axis=0) / n
+    w = np.zeros(d)
+    for _ in range(sweeps):
+        for j in range(d):
+            rho = Xc[:, j] @ (yc - Xc @ w) / n + norms[j] * w[j]
+            w[j] = shrink(rho, norms[j]) if shrink else np.sign(rho) * max(abs(rho) - threshold, 0) / norms[j]
+    return w, float(y.mean() - X.mean(axis=0) @ w) if centre else 0.0
+
+
+def lasso_sum_of_squares(X, y, alpha):
+    return _lasso_sweeps(X, y, alpha / len(y))         # minimises ½||r||² + alpha||w||₁ (threshold alpha·n too small)
+
+
+def lasso_without_half(X, y, alpha):
+    return _lasso_sweeps(X, y, alpha / 2)              # (1/n)||r||² + alpha||w||₁
+
+
+def lasso_without_intercept(X, y, alpha):
+    return _lasso_sweeps(X, y, alpha, centre=False)
+
+
+def lasso_shrinks_like_ridge(X, y, alpha):
+    return _lasso_sweeps(X, y, alpha, shrink=lambda rho, norm: rho / (norm + alpha))
+
+
+WRONG += [
+    ("week03.lasso_cd", lasso_sum_of_squares, "without the 1/n"),
+    ("week03.lasso_cd", lasso_without_half, "without the ½"),
+    ("week03.lasso_cd", lasso_without_intercept, "fits no intercept"),
+    ("week03.lasso_cd", lasso_shrinks_like_ridge, "sets exactly to 0"),
+]

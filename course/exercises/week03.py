@@ -125,6 +125,75 @@ register(Exercise(
 ))
 
 
+# ----------------------------------------------------------------------------- lasso by coordinate descent
+
+
+def _lasso_case(rng: np.random.Generator, n: int, d: int, alpha_scale: float, active: int) -> Case:
+    """A sparse truth (``active`` nonzero weights) and alpha as a share of the smallest alpha that zeroes every
+    weight, alpha_max = max|X_cᵀ y_c| / n: from 0.02 (most weights kept) to 1.5 (all zero)."""
+    X = rng.normal(loc=rng.uniform(-2, 2, size=d), scale=rng.uniform(0.5, 2.0, size=d), size=(n, d))
+    w = np.zeros(d)
+    w[rng.choice(d, size=active, replace=False)] = rng.choice([-1, 1], size=active) * rng.uniform(1.0, 4.0, active)
+    y = X @ w + rng.choice([-1, 1]) * rng.uniform(5.0, 15.0) + rng.normal(scale=0.5, size=n)
+    alpha_max = np.abs((X - X.mean(axis=0)).T @ (y - y.mean())).max() / n
+    return {"X": X, "y": y, "alpha": float(alpha_scale * alpha_max)}
+
+
+def _lasso_sklearn(X: np.ndarray, y: np.ndarray, alpha: float, fit_intercept: bool = True) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import Lasso
+    with warnings.catch_warnings():   # alpha = 0 is allowed here and warns; the oracle never shows it
+        warnings.simplefilter("ignore")
+        model = Lasso(alpha=alpha, fit_intercept=fit_intercept, tol=1e-14, max_iter=200_000).fit(X, y)
+    return model.coef_.copy(), float(model.intercept_)
+
+
+def _compare_lasso(actual: Any, expected: Any, case: Case, name: str) -> None:
+    coef, intercept = _parts(actual, ("coef", "intercept"), name)
+    want_coef, want_intercept = expected
+    rtol, atol = 1e-5, 1e-7
+    if _close(coef, want_coef, rtol, atol) and _close(intercept, want_intercept, rtol, 1e-6):
+        return
+    X, y, alpha, n = case["X"], case["y"], case["alpha"], len(case["y"])
+    if alpha > 0 and np.shape(coef) == np.shape(want_coef):
+        for factor, words in ((1 / n, "½||y - Xw - b||² + alpha ||w||₁, without the 1/n: soft-threshold at "
+                                      "alpha, not alpha · n, when the update divides by the column's squared "
+                                      "norm; scikit-learn minimises (1/(2n)) ||y - Xw - b||² + alpha ||w||₁"),
+                              (0.5, "(1/n) ||y - Xw - b||² + alpha ||w||₁, without the ½: scikit-learn's objective "
+                                    "is (1/(2n)) ||y - Xw - b||² + alpha ||w||₁, so the threshold is alpha, not "
+                                    "alpha / 2")):
+            if _close(coef, _lasso_sklearn(X, y, alpha * factor)[0], 1e-4, 1e-6):
+                raise CheckFailure(f"{name} minimises {words}.")
+        if _close(coef, _lasso_sklearn(X, y, alpha, fit_intercept=False)[0], 1e-4, 1e-6):
+            raise CheckFailure(f"{name} fits no intercept: centre X and y first (the intercept is not penalised), "
+                               "then intercept = mean(y) - mean(X, axis=0) @ coef.")
+    if _close(coef, want_coef, rtol, atol):
+        expect_close(intercept, want_intercept, name="intercept (the second value returned)", rtol=rtol, atol=1e-6)
+    zero_wanted, zero_got = np.asarray(want_coef) == 0, np.abs(np.asarray(coef, dtype=float)) < 1e-12
+    if np.shape(coef) == np.shape(want_coef) and (zero_wanted & ~zero_got).any() and not (zero_got & ~zero_wanted).any():
+        raise CheckFailure(f"{name} keeps weights that the lasso sets exactly to 0: the update must soft-threshold, "
+                           "w_j = sign(rho_j) · max(|rho_j| - alpha, 0) / (x_jᵀ x_j / n), which gives exact zeros "
+                           "(shrinking rho_j / (x_jᵀ x_j / n + alpha), as ridge does, never does).")
+    expect_close(coef, want_coef, name=f"coef (the first value returned by {name.removeprefix('the result of ')})",
+                 rtol=rtol, atol=atol)
+
+
+register(Exercise(
+    key="week03.lasso_cd",
+    function="lasso_cd",
+    make_cases=lambda rng: [_lasso_case(rng, *settings) for settings in
+                            [(40, 3, 0.1, 2), (60, 6, 0.3, 2), (50, 10, 0.05, 3), (30, 5, 1.5, 2),
+                             (80, 8, 0.6, 4), (25, 12, 0.2, 3), (100, 4, 0.02, 4)]],
+    call=lambda function, case: function(case["X"], case["y"], case["alpha"]),
+    reference=lambda case: _lasso_sklearn(case["X"], case["y"], case["alpha"]),
+    describe=lambda case: (f"X with shape {case['X'].shape}, alpha = {case['alpha']:.3g}"
+                           + (" (large enough to zero every weight)"
+                              if case["alpha"] >= np.abs((case["X"] - case["X"].mean(axis=0)).T
+                                                         @ (case["y"] - case["y"].mean())).max() / len(case["y"])
+                              else "")),
+    compare=_compare_lasso,
+))
+
+
 # ----------------------------------------------------------------------------- regression metrics
 
 REGRESSION_KEYS = ("mse", "rmse", "mae", "r2", "mape")

@@ -273,6 +273,173 @@ except NotImplementedError:
     print("ridge_fit is not implemented yet: finish Exercise 1, then run this cell again.")
 
 # %% [markdown]
+# ### Why squared loss? Gaussian maximum likelihood
+#
+# Least squares is not an arbitrary choice. Suppose the data come from $y_i = \mathbf w\cdot\mathbf x_i + b +
+# \varepsilon_i$ with noise $\varepsilon_i$ drawn **independently** from the **same** normal distribution
+# $\mathcal N(0, \sigma^2)$ (the *i.i.d.* assumption). The likelihood of the data is the product of the densities,
+# and its negative logarithm is
+#
+# $$-\log L(\mathbf w, b, \sigma) = \frac n2\log(2\pi\sigma^2) + \frac1{2\sigma^2}\sum_{i=1}^n
+#   \big(y_i - \mathbf w\cdot\mathbf x_i - b\big)^2 .$$
+#
+# For any fixed $\sigma$ the only term that depends on $(\mathbf w, b)$ is the sum of squared errors: **the maximum
+# likelihood weights are the least-squares weights**. Setting the derivative in $\sigma$ to zero gives
+# $\hat\sigma^2 = \frac1n\sum_i r_i^2$, the mean squared residual (biased low; dividing by $n - d - 1$ instead
+# corrects that). Each assumption matters: independence (no two examples share noise: not true of neighbouring
+# days in a time series), equal variance (if the noise grows with the target, weighted least squares is the MLE)
+# and normality (with heavy-tailed, Laplace noise the MLE minimises the **absolute** error instead, which is why
+# the MAE is robust to outliers). The cell below maximises the likelihood of the house data numerically, knowing
+# nothing of least squares, and lands on the closed-form weights of §2.
+
+# %%
+from scipy.optimize import minimize
+
+
+def negative_log_likelihood(theta):
+    """theta = (b, w_area, w_age, log sigma): the Gaussian model's -log L on the house data."""
+    b, w, log_sigma = theta[0], theta[1:3], theta[3]
+    residuals = price - (X_houses @ w + b)
+    return n_houses / 2 * np.log(2 * np.pi) + n_houses * log_sigma + (residuals @ residuals) / (2 * np.exp(2 * log_sigma))
+
+
+mle = minimize(negative_log_likelihood, x0=np.array([0.0, 0.0, 0.0, np.log(price.std())]), method="BFGS",
+               options={"gtol": 1e-9})
+b_mle, w_mle, sigma_mle = mle.x[0], mle.x[1:3], np.exp(mle.x[3])
+residuals_closed = price - (X_houses @ w_closed + b_closed)
+print(f"maximum likelihood: price ≈ {b_mle:6.2f} + {w_mle[0]:.3f}·area + {w_mle[1]:.3f}·age, sigma = {sigma_mle:.2f}")
+print(f"least squares:      price ≈ {b_closed:6.2f} + {w_closed[0]:.3f}·area + {w_closed[1]:.3f}·age, "
+      f"root mean squared residual = {np.sqrt(np.mean(residuals_closed ** 2)):.2f} (the noise was drawn with 25)")
+
+# %% [markdown]
+# ### The lasso: an L1 penalty that sets weights exactly to zero
+#
+# Ridge shrinks every weight but never makes one exactly 0. The **lasso** penalises the sum of absolute values
+# instead; scikit-learn's `Lasso(alpha)` minimises
+#
+# $$\frac1{2n}\lVert\mathbf y - X\mathbf w - b\mathbf 1\rVert_2^2 + \alpha\,\lVert\mathbf w\rVert_1 ,$$
+#
+# (note the $\frac1{2n}$: a *mean*, halved, unlike `Ridge`'s sum). There is no closed form, but one weight at a time
+# there is. Centre $X$ and $\mathbf y$ as in §2 (the intercept is not penalised), fix every weight but $w_j$, and
+# let $\mathbf r_{-j} = \mathbf y_c - X_c\mathbf w + \mathbf x_j w_j$ be the residual without feature $j$. With
+# $\rho_j = \mathbf x_j^\top\mathbf r_{-j}/n$ and $z_j = \mathbf x_j^\top\mathbf x_j/n$, the objective in $w_j$ is
+# $\frac12 z_j w_j^2 - \rho_j w_j + \alpha|w_j|$ plus a constant, whose minimum is the **soft-threshold**
+#
+# $$w_j = \frac{\operatorname{sign}(\rho_j)\,\max(|\rho_j| - \alpha, 0)}{z_j} :$$
+#
+# when the correlation of feature $j$ with what is left to explain is at most $\alpha$, its weight is exactly 0.
+# **Coordinate descent** cycles through $j = 1, \dots, d$ with this update until no weight moves; the objective is
+# convex, so it converges to the lasso solution. At $\alpha \ge \alpha_{\max} = \max_j|\mathbf x_j^\top\mathbf
+# y_c|/n$ every weight is 0. That is how the lasso **selects features**, and why week 1's "L1 gives sparse
+# solutions" holds: the corners of the L1 ball sit on the axes.
+#
+# ### Exercise 1b — `lasso_cd`
+#
+# Implement coordinate descent for the lasso as above: centre, start from $\mathbf w = \mathbf 0$, sweep the
+# coordinates in order with the soft-threshold update (keep the residual up to date as each weight changes), stop
+# after a sweep in which no weight changed by more than `tol`, then recover the intercept. Return
+# `(coef, intercept)`. Do not modify `X` or `y`.
+
+# %% nbgrader={"grade": false, "grade_id": "lasso_cd", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def lasso_cd(X, y, alpha, tol=1e-10, max_sweeps=10_000):
+    """The lasso by cyclic coordinate descent (the objective of sklearn.linear_model.Lasso).
+
+    X     : array of shape (n, d); y : array of shape (n,); alpha : float >= 0.
+    Minimises (1 / (2n)) ||y - X @ coef - intercept||² + alpha * ||coef||₁, the intercept unpenalised.
+    Stops after a sweep in which no weight moved by more than tol (or after max_sweeps sweeps).
+    Returns (coef, intercept): coef of shape (d,) with exact zeros where the lasso drops a feature, and a float.
+    """
+    ### BEGIN SOLUTION
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n, d = X.shape
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    X_centred = X - x_mean
+    z = (X_centred ** 2).sum(axis=0) / n
+    coef = np.zeros(d)
+    residual = y - y_mean                       # y_c - X_c @ coef, with coef = 0
+    for _ in range(max_sweeps):
+        largest_step = 0.0
+        for j in range(d):
+            if z[j] == 0:                       # a constant column: its weight stays 0
+                continue
+            rho = X_centred[:, j] @ residual / n + z[j] * coef[j]
+            new = np.sign(rho) * max(abs(rho) - alpha, 0.0) / z[j]
+            if new != coef[j]:
+                residual -= X_centred[:, j] * (new - coef[j])
+                largest_step = max(largest_step, abs(new - coef[j]))
+                coef[j] = new
+        if largest_step <= tol:
+            break
+    return coef, float(y_mean - x_mean @ coef)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "lasso_cd_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# One feature: rho = cov(x, y) = 2.375 and z = var(x) = 1.25 (both with 1/n), so w = (2.375 - alpha) / 1.25.
+X_small = np.array([[1.0], [2.0], [3.0], [4.0]])
+y_small = np.array([3.0, 5.0, 6.0, 9.0])
+coef, intercept = lasso_cd(X_small, y_small, 0.5)
+expect_close(coef, [1.5], name="coef for alpha = 0.5", rtol=1e-6,
+             slips={"the objective (1/n)||r||² + alpha||w||₁, without the ½ (threshold alpha / 2)": [1.7],
+                    "the sum of squares ½||r||² + alpha||w||₁, without the 1/n (threshold alpha / n)": [1.8],
+                    "no intercept (X and y not centred)": [2.1666666666666665],
+                    "a ridge-like shrinkage rho / (z + alpha) instead of the soft-threshold": [1.3571428571428572]})
+expect_close(intercept, 2.0, name="intercept for alpha = 0.5", rtol=1e-6)
+coef, intercept = lasso_cd(X_small, y_small, 3.0)  # alpha above alpha_max = 2.375: the weight is exactly 0
+expect_equal(np.asarray(coef).tolist(), [0.0], name="coef for alpha = 3 (above alpha_max)")
+expect_close(intercept, 5.75, name="intercept for alpha = 3 (the mean of y)")
+X_lasso = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [3.0, 2.0], [2.0, 0.0]])
+y_lasso = np.array([1.0, 2.0, 2.5, 4.0, 6.0, 3.5])
+coef, intercept = lasso_cd(X_lasso, y_lasso, 0.1)
+expect_close(coef, [1.115, 0.845], name="coef with two features, alpha = 0.1", rtol=1e-6)
+expect_close(intercept, 0.79, name="intercept with two features, alpha = 0.1", rtol=1e-6)
+coef, intercept = lasso_cd(X_lasso, y_lasso, 0.6)  # the second feature drops out
+expect_close(coef, [0.8, 0.0], name="coef with two features, alpha = 0.6", rtol=1e-6, atol=1e-9)
+expect_unchanged(X_lasso, [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [3.0, 2.0], [2.0, 0.0]], "lasso_cd", "X",
+                 name="X is unchanged after lasso_cd")
+expect_unchanged(y_lasso, [1.0, 2.0, 2.5, 4.0, 6.0, 3.5], "lasso_cd", "y", name="y is unchanged after lasso_cd")
+print("✓ public checks passed: lasso_cd (soft-threshold, alpha above alpha_max, a feature dropped)")
+
+# %% nbgrader={"grade": true, "grade_id": "lasso_cd_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests (run when the notebook is graded): random X of shapes from (25, 12) to (100, 4) with a sparse true
+# weight vector, intercepts far from 0, alpha from 2 % of alpha_max (nearly every weight kept) to 150 % (all zero);
+# compared with sklearn.linear_model.Lasso(alpha) run to convergence. X and y must not be modified.
+# Try the same kind of checks on fresh random inputs: check("week03.lasso_cd", lasso_cd)
+### BEGIN HIDDEN TESTS
+grade("week03.lasso_cd", lasso_cd)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **The lasso path on the diabetes data.** Where ridge shrank all ten coefficients together, the lasso drops them
+# one by one as $\alpha$ grows: at $\alpha = 0.3$ four features are left (`bmi`, `bp`, `s3`, `s5`), at $\alpha = 1$
+# three (`bmi`, `bp`, `s5`), and from $\alpha = \alpha_{\max}$ on none.
+
+# %%
+try:
+    lasso_alphas = np.logspace(-2, 1, 30)
+    lasso_path = np.array([lasso_cd(diabetes.data, diabetes.target, a)[0] for a in lasso_alphas])
+    fig, (paths, counts) = plt.subplots(1, 2, figsize=(11, 3.8), width_ratios=[1.6, 1])
+    for j, name in enumerate(diabetes.feature_names):
+        paths.semilogx(lasso_alphas, lasso_path[:, j], label=name)
+    paths.axhline(0, color="grey", lw=0.5)
+    paths.set_xlabel("alpha")
+    paths.set_ylabel("coefficient")
+    paths.set_title("Lasso coefficients reach exactly 0 one by one (your lasso_cd)")
+    paths.legend(ncol=5, fontsize=7, loc="lower right")
+    counts.semilogx(lasso_alphas, (lasso_path != 0).sum(axis=1), drawstyle="steps-mid")
+    counts.set_xlabel("alpha")
+    counts.set_ylabel("features kept")
+    counts.set_title("How many weights are not 0")
+    plt.tight_layout()
+    plt.show()
+    for a in (0.3, 1.0):
+        kept = [n for n, c in zip(diabetes.feature_names, lasso_cd(diabetes.data, diabetes.target, a)[0]) if c != 0]
+        print(f"alpha = {a:g}: {len(kept)} features kept: {', '.join(kept)}")
+except NotImplementedError:
+    print("lasso_cd is not implemented yet: finish Exercise 1b, then run this cell again.")
+
+# %% [markdown]
 # ## 4. Bias, variance and model complexity
 #
 # Fit polynomials $\hat y = b + w_1x + w_2x^2 + \dots + w_px^p$ of increasing **degree** $p$ to 25 noisy points
