@@ -298,7 +298,7 @@ def sandbox_paths(root: Path) -> tuple[list[str], list[str]]:
 
 
 def plan_jobs(root: Path, assignment: str, submissions: list[Submission], limits: Limits, force: bool,
-              disable: frozenset[str]) -> tuple[list[Job], list[Submission], dict]:
+              disable: frozenset[str], slice_cells: bool = False) -> tuple[list[Job], list[Submission], dict]:
     sources = source_notebooks(root, assignment)
     files = shipped_files(root, assignment)
     salt = _seed_salt(root)
@@ -319,5 +319,5 @@ def plan_jobs(root: Path, assignment: str, submissions: list[Submission], limits
             skipped.append(submission)
             continue
         jobs.append(Job(submission.student, assignment, submission.notebook, data, source, files, seed,
-                        limits, hide, keep, disable, refused))
+                        limits, hide, keep, disable, refused, slice=slice_cells))
     return jobs, skipped, hashes

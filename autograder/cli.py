@@ -58,7 +58,7 @@ def _grade(args: argparse.Namespace) -> int:
     limits = Limits(memory_mb=args.memory, cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
                     cpu_seconds=int(args.notebook_timeout))
     grade(root, args.assignment, students=args.student, workers=args.workers, scheduler=args.scheduler,
-          limits=limits, force=args.force, url=args.db_url)
+          limits=limits, force=args.force, url=args.db_url, slice_cells=args.slice)
     return 0
 
 
@@ -120,6 +120,10 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--notebook-timeout", type=float, default=600.0, metavar="S",
                        help="seconds per notebook, all cells together (default 600)")
     grade.add_argument("--force", action="store_true", help="regrade notebooks that are already graded")
+    grade.add_argument("--slice", action="store_true",
+                       help="run only the cells a verdict can depend on (test and answer cells, the student's own "
+                            "cells, and the lesson cells they read, found from names); skipped cells are marked in "
+                            "the graded notebook. Faster on weeks with heavy demos; the scores are those of a full run")
     grade.add_argument("--db-url", metavar="URL", help="gradebook URL (default: nbgrader_config.py's, or "
                        "sqlite:///gradebook.db); e.g. postgresql://user@host/course")
     grade.set_defaults(run=_grade)

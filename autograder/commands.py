@@ -16,13 +16,13 @@ from autograder.sandbox import Limits
 
 def grade(root: Path, assignment: str, *, students: list[str] | None, workers: int | None, scheduler: str | None,
           limits: Limits, force: bool = False, disable: frozenset[str] = frozenset(), url: str | None = None,
-          out=sys.stdout) -> list[dict]:
+          slice_cells: bool = False, out=sys.stdout) -> list[dict]:
     url = url or batch.db_url(root)
     submissions = batch.find_submissions(root, assignment, students)
     if not submissions:
         raise batch.GradingError(f"no submissions of {assignment} under {root / 'submitted'}.")
     batch.register_assignment(root, assignment, url, out=out)
-    jobs, skipped, hashes = batch.plan_jobs(root, assignment, submissions, limits, force, disable)
+    jobs, skipped, hashes = batch.plan_jobs(root, assignment, submissions, limits, force, disable, slice_cells)
     jobs_by_key = {(job.student, job.notebook): job for job in jobs}
     where = f"the Dask scheduler at {scheduler}" if scheduler else \
         f"a local Dask cluster of {workers or cluster.default_workers()} workers"

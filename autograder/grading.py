@@ -37,6 +37,7 @@ class Job:
     keep: list[str] = field(default_factory=list)
     disable: frozenset[str] = frozenset()
     refused: str | None = None        # why the submission is not graded at all (a symlink, a folder...)
+    slice: bool = False               # run only the cells the verdicts can depend on (autograder/slicing.py)
 
 
 @dataclass
@@ -378,6 +379,22 @@ def _exercise_seed(seed: int, key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{key}".encode()).digest()[:4], "little")
 
 
+NOT_RERUN = "[not re-run when graded: no test, answer or cell they read depends on this cell]\n"
+
+
+def _cells_to_skip(notebook: nbformat.NotebookNode, source: nbformat.NotebookNode) -> set[int]:
+    """Indices (in ``notebook.cells``) of the lesson cells no verdict can depend on. Test and answer cells, and
+    cells the student added or edited, always run; the rest is decided by ``slicing.needed_cells``."""
+    from autograder import slicing
+    original = {cell.get("id"): cell.source for cell in source.cells if cell.cell_type == "code"}
+    positions = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+    cells = [notebook.cells[i] for i in positions]
+    required = [is_test(c) or bool(nbgrader_meta(c).get("solution")) or original.get(c.get("id")) != c.source
+                for c in cells]
+    needed, _ = slicing.needed_cells([c.source for c in cells], required)
+    return {position for number, position in enumerate(positions) if number not in needed}
+
+
 def zero_verdicts(source: nbformat.NotebookNode, message: str) -> dict[str, CellVerdict]:
     """Every graded cell of the assignment at 0, with ``message``."""
     return {meta["grade_id"]: CellVerdict(meta["grade_id"], 0.0, float(meta["points"]), message)
@@ -435,8 +452,14 @@ def grade_submission(job: Job, zygote) -> Result:
         if per_student:  # the notebook's own draws (a learner's computed answer) use the submission's id too
             sandbox.request({"op": "run", "source": f"__import__('course.variants').variants.grading_as("
                                                     f"{job.student!r})"}, "setting the student id")
+        skipped = _cells_to_skip(notebook, source) if job.slice else set()
+        result.seconds["cells_skipped"] = len(skipped)
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
+                continue
+            if index in skipped:
+                cell.outputs = list(cell.get("outputs", [])) + [nbformat.v4.new_output(
+                    "stream", name="stdout", text=NOT_RERUN)]
                 continue
             if is_test(cell):
                 grade_id = nbgrader_meta(cell)["grade_id"]

@@ -1,11 +1,14 @@
 """Grade the same class with stock `nbgrader autograde` and with `autograder grade`, in one run.
 
-    .venv/bin/python bench/grading_throughput.py [--week week01] [--students 40] [--workers 2] [--baseline REF]
+    .venv/bin/python bench/grading_throughput.py [--week week01 ...] [--all-weeks] [--students 40] [--workers 2]
+                                                 [--baseline REF]
 
 Makes N submissions of a week from its release (a quarter each: solved, blank, a wrong
 function, a wrong checkpoint answer), copies them into two identical course roots, and times:
 - stock nbgrader: `nbgrader autograde WEEK` (one kernel per notebook, one notebook at a time);
-- ours: `autograder grade WEEK --workers W` (sandboxed, verdicts outside the student's process).
+- ours: `autograder grade WEEK --workers W` (sandboxed, verdicts outside the student's process), and again
+  with `--slice` (only the cells a verdict can depend on), checking that both give the same scores.
+With --all-weeks every week is graded so and a table compares them.
 With --baseline REF (a git commit, e.g. the one before a hardening change), the same class is also
 graded by that commit's `autograder grade` (checked out in a scratch worktree), so the cost of a
 change is measured in the same run, on the same machine. Both wall times include everything each
@@ -143,49 +146,75 @@ def baseline_grade_seconds(ref: str, week: str, students: int, workers: int, scr
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
 
 
+def one_week(week: str, students: int, workers: int, baseline: str | None, scratch: Path) -> dict:
+    """Every figure of one week: stock nbgrader, ours grading every cell, ours grading only what the verdicts
+    need (--slice), with the per-notebook breakdown."""
+    stock = make_course(week, scratch / week / "stock")
+    ours = make_course(week, scratch / week / "ours")
+    sliced = make_course(week, scratch / week / "sliced")
+    for course in (stock, ours, sliced):
+        make_submissions(course, week, students)
+
+    print(f"{students} submissions of {week} (solved, blank, wrong function, wrong checkpoint)")
+    row = {"week": week}
+    row["stock"] = timed([str(BIN / "nbgrader"), "autograde", week, "--force"], stock)
+    print(f"  nbgrader autograde           : {row['stock']:7.1f} s  ({row['stock'] / students:.2f} s each)")
+    command = [str(BIN / "autograder"), "grade", week, "--workers", str(workers)]
+    row["ours"] = timed(command, ours)
+    print(f"  autograder grade --workers {workers}: {row['ours']:7.1f} s  "
+          f"({row['ours'] / students:.2f} s each, start-up included)")
+    row["sliced"] = timed(command + ["--slice"], sliced)
+    print(f"  autograder grade --slice     : {row['sliced']:7.1f} s  ({row['sliced'] / students:.2f} s each)")
+    print(f"  throughput ratio             : {row['stock'] / row['ours']:7.1f} x all cells, "
+          f"{row['stock'] / row['sliced']:.1f} x --slice")
+    if baseline:
+        seconds = baseline_grade_seconds(baseline, week, students, workers, scratch / week)
+        print(f"  baseline {baseline[:12]:<12} grade    : {seconds:7.1f} s  ({seconds / students:.2f} s each); this "
+              f"checkout takes {row['ours'] / seconds:.2f} x its time")
+
+    ledgers = [json.loads(p.read_text())[f"{week}.ipynb"]
+               for p in sorted((ours / "autograded").glob(f"*/{week}/.autograder.json"))]
+    sliced_ledgers = [json.loads(p.read_text())[f"{week}.ipynb"]
+                      for p in sorted((sliced / "autograded").glob(f"*/{week}/.autograder.json"))]
+    row["same_scores"] = [e["score"] for e in ledgers] == [e["score"] for e in sliced_ledgers]
+    solved = [entry["seconds"]["total"] for i, entry in enumerate(ledgers) if i % 4 == 0]
+    solved_sliced = [entry["seconds"]["total"] for i, entry in enumerate(sliced_ledgers) if i % 4 == 0]
+    compute = own_compute_seconds(ours, week)
+    per_notebook = statistics.median(solved)
+    print(f"  solved notebook, own compute : {compute:7.2f} s  (cells in a warm process, no isolation)")
+    alone = graded_alone_seconds(ours, week)
+    print(f"  solved notebook, graded      : {per_notebook:7.2f} s  (median in the batch, {workers} workers "
+          f"sharing the cores); {statistics.median(solved_sliced):.2f} s with --slice")
+    print(f"  solved notebook, graded alone: {alone:7.2f} s  (sandbox + verdicts, nothing else running)")
+    print(f"  overhead per submission      : {alone - compute:7.2f} s alone, {per_notebook - compute:.2f} s "
+          "in the batch (target <= 0.3 s)")
+    scores = [entry["score"] for entry in ledgers]
+    print(f"  scores by kind (solved/blank/wrong/checkpoint): "
+          f"{[scores[i] for i in range(min(4, len(scores)))]} of {ledgers[0]['max_score']}; "
+          f"--slice gives {'the same scores' if row['same_scores'] else 'DIFFERENT scores'}")
+    row["skipped"] = sliced_ledgers[0]["seconds"].get("cells_skipped", 0)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--week", default="week01")
+    parser.add_argument("--week", action="append", help="a week to grade (repeatable; default: week01)")
+    parser.add_argument("--all-weeks", action="store_true", help="every week with a source, side by side")
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline", metavar="REF", help="also grade with this git commit's grader")
     args = parser.parse_args()
+    from autograder.build import find_weeks
+    weeks = find_weeks(ROOT) if args.all_weeks else (args.week or ["week01"])
 
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
-        stock = make_course(args.week, Path(scratch) / "stock")
-        ours = make_course(args.week, Path(scratch) / "ours")
-        make_submissions(stock, args.week, args.students)
-        make_submissions(ours, args.week, args.students)
-
-        print(f"{args.students} submissions of {args.week} (solved, blank, wrong function, wrong checkpoint)")
-        stock_seconds = timed([str(BIN / "nbgrader"), "autograde", args.week, "--force"], stock)
-        print(f"  nbgrader autograde           : {stock_seconds:7.1f} s  ({stock_seconds / args.students:.2f} s each)")
-        ours_seconds = timed([str(BIN / "autograder"), "grade", args.week, "--workers", str(args.workers)], ours)
-        print(f"  autograder grade --workers {args.workers}: {ours_seconds:7.1f} s  "
-              f"({ours_seconds / args.students:.2f} s each, start-up included)")
-        print(f"  throughput ratio             : {stock_seconds / ours_seconds:7.1f} x")
-        if args.baseline:
-            baseline_seconds = baseline_grade_seconds(args.baseline, args.week, args.students, args.workers,
-                                                      Path(scratch))
-            print(f"  baseline {args.baseline[:12]:<12} grade    : {baseline_seconds:7.1f} s  "
-                  f"({baseline_seconds / args.students:.2f} s each); this checkout takes "
-                  f"{ours_seconds / baseline_seconds:.2f} x its time")
-
-        ledgers = [json.loads(p.read_text())[f"{args.week}.ipynb"]
-                   for p in sorted((ours / "autograded").glob(f"*/{args.week}/.autograder.json"))]
-        solved = [entry["seconds"]["total"] for i, entry in enumerate(ledgers) if i % 4 == 0]
-        compute = own_compute_seconds(ours, args.week)
-        per_notebook = statistics.median(solved)
-        print(f"  solved notebook, own compute : {compute:7.2f} s  (cells in a warm process, no isolation)")
-        alone = graded_alone_seconds(ours, args.week)
-        print(f"  solved notebook, graded      : {per_notebook:7.2f} s  (median in the batch, {args.workers} workers "
-              "sharing the cores)")
-        print(f"  solved notebook, graded alone: {alone:7.2f} s  (sandbox + verdicts, nothing else running)")
-        print(f"  overhead per submission      : {alone - compute:7.2f} s alone, {per_notebook - compute:.2f} s "
-              "in the batch (target <= 0.3 s)")
-        scores = [entry["score"] for entry in ledgers]
-        print(f"  scores by kind (solved/blank/wrong/checkpoint): "
-              f"{[scores[i] for i in range(min(4, len(scores)))]} of {ledgers[0]['max_score']}")
+        rows = [one_week(week, args.students, args.workers, args.baseline, Path(scratch)) for week in weeks]
+    print(f"\n{'week':8} {'nbgrader s':>11} {'ours s':>8} {'--slice s':>10} {'x nbgrader':>11} {'x (--slice)':>12} "
+          f"{'cells skipped':>14} {'same scores':>12}")
+    for row in rows:
+        print(f"{row['week']:8} {row['stock']:11.1f} {row['ours']:8.1f} {row['sliced']:10.1f} "
+              f"{row['stock'] / row['ours']:11.1f} {row['stock'] / row['sliced']:12.1f} {row['skipped']:14d} "
+              f"{'yes' if row['same_scores'] else 'NO':>12}")
 
 
 if __name__ == "__main__":

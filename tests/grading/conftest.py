@@ -49,3 +49,16 @@ def hostile_class(tmp_path_factory) -> GradedClass:
     rows = grade(root, "week98", students=None, workers=2, scheduler=None, limits=HOSTILE_LIMITS, out=out)
     server.close()
     return GradedClass(root, first_round, {row["student"]: row for row in rows}, out.getvalue())
+
+
+@pytest.fixture(scope="session")
+def hostile_class_sliced(hostile_class, tmp_path_factory) -> dict:
+    """The same class graded again with --slice (only the cells a verdict can depend on): student -> ledger."""
+    import shutil
+
+    from autograder.batch import read_ledger
+    root = make_course(tmp_path_factory.mktemp("hostile-course-sliced"))
+    shutil.copytree(hostile_class.root / "submitted", root / "submitted", symlinks=True)
+    grade(root, "week98", students=None, workers=2, scheduler=None, limits=HOSTILE_LIMITS, slice_cells=True,
+          out=io.StringIO())
+    return {student: read_ledger(root, student, "week98").get("week98.ipynb") for student in hostile_class.rows}

@@ -178,3 +178,15 @@ def test_isolation_is_reported(graded):
 
 def _students(root):
     return [p.name for p in (root / "submitted").iterdir()]
+
+
+def test_grading_only_what_the_verdicts_need_gives_the_same_scores(graded, hostile_class_sliced):
+    """issue 9 §1: the hostile class graded with --slice scores exactly as the full run, cell by cell."""
+    root = graded[0]
+    for student, sliced in hostile_class_sliced.items():
+        full = read_ledger(root, student, "week98").get("week98.ipynb")
+        if full is None:
+            assert sliced is None, student
+            continue
+        assert {v["grade_id"]: v["score"] for v in sliced["verdicts"]} == \
+            {v["grade_id"]: v["score"] for v in full["verdicts"]}, student

@@ -50,12 +50,23 @@ def test_week_through_the_trusted_grader(tmp_path, week, one_cluster_for_every_w
         folder.mkdir(parents=True)
         nbformat.write(notebook, folder / f"{week}.ipynb")
 
+    sliced = tmp_path / "sliced"
+    shutil.copytree(tmp_path, sliced)
     grade(tmp_path, week, students=None, workers=2, scheduler=None, limits=Limits(cell_timeout=120),
           out=io.StringIO())
+    grade(sliced, week, students=None, workers=2, scheduler=None, limits=Limits(cell_timeout=120),
+          slice_cells=True, out=io.StringIO())
 
-    def verdicts(student):
-        entry = read_ledger(tmp_path, student, week)[f"{week}.ipynb"]
+    def verdicts(student, root=tmp_path):
+        entry = read_ledger(root, student, week)[f"{week}.ipynb"]
         return {v["grade_id"]: v for v in entry["verdicts"] if v["score"] is not None}, entry["notes"]
+
+    for student in ("blank", "solved", "wrong"):   # grading only what the verdicts need changes no score
+        full, _ = verdicts(student)
+        only_needed, _ = verdicts(student, sliced)
+        assert {g: v["score"] for g, v in only_needed.items()} == {g: v["score"] for g, v in full.items()}, student
+    skipped = read_ledger(sliced, "solved", week)[f"{week}.ipynb"]["seconds"]["cells_skipped"]
+    assert skipped > 0, "no lesson cell was skipped"
 
     solved, notes = verdicts("solved")
     assert all(v["score"] == v["max_score"] for v in solved.values()), (notes, [v for v in solved.values()
