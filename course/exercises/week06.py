@@ -409,7 +409,10 @@ def _autoencoder_case(rng: np.random.Generator, n: int, d: int, k: int, offset: 
     scales = np.concatenate([np.geomspace(2.0, 1.0, k), np.geomspace(0.4, 0.1, d - k)])
     basis = np.linalg.qr(rng.normal(size=(d, d)))[0]
     X = (rng.normal(size=(n, d)) * scales) @ basis.T + offset * rng.normal(size=d)
-    return {"X": X, "k": k, "n_steps": 600, "learning_rate": 0.1, "seed": int(rng.integers(0, 2**31 - 1))}
+    # 0.05, not 0.1: with k = 1 and a top variance of 4, steps of 0.1 sit at the edge of stability and, from one
+    # initial draw in twenty, gradient descent settles on an orbit 50-80 % above PCA's loss (bench/
+    # oracle_false_failures.py found it: 4 of 100 seeds failed the solution); 0.05 converges for all 200 seeds.
+    return {"X": X, "k": k, "n_steps": 800, "learning_rate": 0.05, "seed": int(rng.integers(0, 2**31 - 1))}
 
 
 def _autoencoder_cases(rng: np.random.Generator) -> list[Case]:

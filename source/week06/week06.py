@@ -766,8 +766,8 @@ expect_close(linear_autoencoder(X_ae, 1, 500, 0.1, seed=0)[1], W_dec, name="W_de
 print("✓ public checks passed: linear_autoencoder (shapes, the leading direction, the loss falls, reproducible)")
 
 # %% nbgrader={"grade": true, "grade_id": "linear_autoencoder_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-# Hidden tests: 100 to 300 points in 6 to 12 dimensions, k from 1 to 4, data off the origin, 600 steps at
-# learning_rate 0.1. Checked: shapes, the same seed gives the same weights, the loss falls, the largest principal
+# Hidden tests: 100 to 300 points in 6 to 12 dimensions, k from 1 to 4, data off the origin, 800 steps at
+# learning_rate 0.05. Checked: shapes, the same seed gives the same weights, the loss falls, the largest principal
 # angle between the rows of W_dec and PCA's top-k subspace (scipy.linalg.subspace_angles) is under 1 degree, the
 # reconstruction error is within 2 % of PCA's, and losses[-1] is the loss of the returned weights.
 # Try them yourself now: check("week06.linear_autoencoder", linear_autoencoder)
