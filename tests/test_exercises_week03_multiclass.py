@@ -120,3 +120,25 @@ def test_lasso_by_covariance_updates_in_random_order_passes():
     for seed in range(6):
         report = run_checks("week03.lasso_cd", lasso_covariance_updates, seed=seed)
         assert report.ok, f"seed {seed}: {report.failure}"
+
+
+# ----------------------------------------------------------------------------- tfidf (§11)
+
+def tfidf_by_loops(counts, idf=None):
+    """Document by document, word by word, in plain Python over the rows."""
+    counts = np.asarray(counts, dtype=float)
+    n, d = counts.shape
+    if idf is None:
+        idf = np.array([np.log((1 + n) / (1 + sum(1 for row in counts if row[j] > 0))) + 1 for j in range(d)])
+    rows = []
+    for row in counts:
+        weighted = [row[j] * idf[j] for j in range(d)]
+        length = sum(v * v for v in weighted) ** 0.5
+        rows.append([v / length if length else 0.0 for v in weighted])
+    return np.array(rows).reshape(n, d), idf
+
+
+def test_tfidf_by_loops_passes():
+    for seed in range(6):
+        report = run_checks("week03.tfidf", tfidf_by_loops, seed=seed)
+        assert report.ok, f"seed {seed}: {report.failure}"

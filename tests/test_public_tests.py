@@ -39,6 +39,9 @@ CASES = [  # (week, public grade_id, function, wrong implementation, phrase the 
     ("week03", "lasso_cd_public", "lasso_cd", wrong_week03.lasso_sum_of_squares, "without the 1/n"),
     ("week03", "lasso_cd_public", "lasso_cd", wrong_week03.lasso_without_intercept, "no intercept"),
     ("week03", "lasso_cd_public", "lasso_cd", wrong_week03.lasso_shrinks_like_ridge, "ridge-like shrinkage"),
+    ("week03", "tfidf_public", "tfidf", wrong_week03.tfidf_unsmoothed, "no smoothing"),
+    ("week03", "tfidf_public", "tfidf", wrong_week03.tfidf_without_plus_one, "no + 1"),
+    ("week03", "tfidf_public", "tfidf", wrong_week03.tfidf_l1_rows, "L1 norm"),
     ("week04", "bootstrap_oob_public", "bootstrap_oob", wrong_week04.bootstrap_same_sample_for_every_tree,
      "every tree got the same bootstrap sample"),
     ("week04", "scaled_cv_scores_public", "scaled_cv_scores", wrong_week04.leaky_scaled_cv_scores,
@@ -70,7 +73,8 @@ def _week(week: str) -> tuple[dict, dict]:
     """The namespace the solution notebook's code cells build up to the week's last public cell under test
     (each public cell's own source kept apart, by grade_id)."""
     wanted = {case[1] for case in CASES if case[0] == week}
-    namespace: dict = {"__name__": "__main__"}
+    from IPython.display import display
+    namespace: dict = {"__name__": "__main__", "display": display}   # as in a kernel
     cells = {}
     # as the grader runs lessons: explorers built, not drawn; only while these cells run (the notebooks that
     # later tests execute in subprocesses must draw their explorers)

@@ -475,3 +475,60 @@ WRONG += [
     ("week03.lasso_cd", lasso_without_intercept, "fits no intercept"),
     ("week03.lasso_cd", lasso_shrinks_like_ridge, "sets exactly to 0"),
 ]
+
+
+# ----------------------------------------------------------------------------- tfidf (§11, the spam project)
+
+
+def _tfidf(counts, idf, idf_rule, norm):
+    counts = np.asarray(counts, dtype=float)
+    if idf is None:
+        n, df = len(counts), (counts > 0).sum(axis=0)
+        with np.errstate(divide="ignore"):
+            idf = idf_rule(n, df, counts)
+    weights = counts * idf
+    scale = norm(weights)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(scale > 0, weights / np.where(scale > 0, scale, 1), 0.0), idf
+
+
+def _l2_rows(w):
+    return np.linalg.norm(w, axis=1, keepdims=True)
+
+
+def _smooth(n, df, counts):
+    return np.log((1 + n) / (1 + df)) + 1
+
+
+def tfidf_unsmoothed(counts, idf=None):
+    return _tfidf(counts, idf, lambda n, df, c: np.log(n / df) + 1, _l2_rows)
+
+
+def tfidf_without_plus_one(counts, idf=None):
+    return _tfidf(counts, idf, lambda n, df, c: np.log((1 + n) / (1 + df)), _l2_rows)
+
+
+def tfidf_total_counts_as_df(counts, idf=None):
+    return _tfidf(counts, idf, lambda n, df, c: np.log((1 + n) / (1 + c.sum(axis=0))) + 1, _l2_rows)
+
+
+def tfidf_l1_rows(counts, idf=None):
+    return _tfidf(counts, idf, _smooth, lambda w: np.abs(w).sum(axis=1, keepdims=True))
+
+
+def tfidf_per_column(counts, idf=None):
+    return _tfidf(counts, idf, _smooth, lambda w: np.linalg.norm(w, axis=0, keepdims=True))
+
+
+def tfidf_refits_idf_on_new_documents(counts, idf=None):
+    return _tfidf(counts, None, _smooth, _l2_rows)      # ignores the idf it is given
+
+
+WRONG += [
+    ("week03.tfidf", tfidf_unsmoothed, "without the smoothing"),
+    ("week03.tfidf", tfidf_without_plus_one, "without the + 1"),
+    ("week03.tfidf", tfidf_total_counts_as_df, "the total count of the word"),
+    ("week03.tfidf", tfidf_l1_rows, "L1 norm"),
+    ("week03.tfidf", tfidf_per_column, "per column"),
+    ("week03.tfidf", tfidf_refits_idf_on_new_documents, "new documents given the training idf"),
+]

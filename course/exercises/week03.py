@@ -194,6 +194,87 @@ register(Exercise(
 ))
 
 
+# ----------------------------------------------------------------------------- TF-IDF (the spam project)
+
+
+def _tfidf_case(rng: np.random.Generator, n_train: int, n_test: int, vocabulary: int, empty_column: bool = False,
+                empty_row: bool = False) -> Case:
+    counts = rng.poisson(rng.uniform(0.05, 1.5, size=vocabulary), size=(n_train + n_test, vocabulary))
+    counts[:, 0] = np.maximum(counts[:, 0], 1)          # a word in every document: idf = 1
+    if empty_column:
+        counts[:n_train, -1] = 0                        # a word no training document has
+    if empty_row:
+        counts[1] = 0                                   # a document with no known word
+    # "counts" as the argument is named: the training documents, checked unchanged after the call;
+    # "new_counts": the documents weighted with the training idf by a second call
+    return {"counts": counts[:n_train].astype(float), "new_counts": counts[n_train:].astype(float)}
+
+
+def _tfidf_reference(case: Case) -> tuple:
+    from sklearn.feature_extraction.text import TfidfTransformer
+    model = TfidfTransformer().fit(case["counts"])
+    return (model.transform(case["counts"]).toarray(), model.idf_.copy(),
+            model.transform(case["new_counts"]).toarray() if len(case["new_counts"]) else np.zeros((0, case["counts"].shape[1])))
+
+
+def _call_tfidf(function: Callable, case: Case) -> Any:
+    weights, idf = _parts(function(case["counts"]), ("weights", "idf"), "tfidf(counts)")
+    test = function(case["new_counts"], idf) if len(case["new_counts"]) else (np.zeros((0, case["counts"].shape[1])), idf)
+    return weights, idf, _parts(test, ("weights", "idf"), "tfidf(test_counts, idf)")[0]
+
+
+def _idf_variants(train: np.ndarray) -> dict[str, np.ndarray]:
+    n, df = len(train), (train > 0).sum(axis=0)
+    with np.errstate(divide="ignore"):
+        return {"without the smoothing (idf = ln(n / df) + 1, as if smooth_idf=False)": np.log(n / df) + 1,
+                "without the + 1 (idf = ln((1 + n) / (1 + df)))": np.log((1 + n) / (1 + df)),
+                "with the document frequency counted as the total count of the word, not the number of documents "
+                "that contain it": np.log((1 + n) / (1 + train.sum(axis=0))) + 1}
+
+
+def _compare_tfidf(actual: Any, expected: Any, case: Case, name: str) -> None:
+    weights, idf, test = actual
+    want_weights, want_idf, want_test = expected
+    if not _close(idf, want_idf, 1e-9, 1e-12):
+        for mistake, variant in _idf_variants(case["counts"]).items():
+            if np.shape(idf) == variant.shape and np.allclose(idf, variant, equal_nan=True):
+                raise CheckFailure(f"idf (the second value returned by tfidf(counts)) is computed {mistake}: "
+                                   "TfidfTransformer uses idf = ln((1 + n) / (1 + df)) + 1, df = the number of "
+                                   "documents that contain the word.")
+        expect_close(idf, want_idf, name="idf (the second value returned by tfidf(counts))", rtol=1e-9, atol=1e-12)
+    raw = np.asarray(case["counts"]) * want_idf
+    row_l1 = raw / np.maximum(np.abs(raw).sum(axis=1, keepdims=True), 1e-300)
+    column_l2 = raw / np.maximum(np.linalg.norm(raw, axis=0, keepdims=True), 1e-300)
+    for variant, mistake in ((raw, "not normalised: divide each row by its Euclidean (L2) norm"),
+                             (row_l1, "normalised by the L1 norm (the sum); TfidfTransformer divides each row by its "
+                                      "Euclidean (L2) norm"),
+                             (column_l2, "normalised per column (per word); each ROW (document) is divided by its "
+                                         "Euclidean norm")):
+        if np.shape(weights) == variant.shape and not np.allclose(variant, want_weights) and np.allclose(weights, variant):
+            raise CheckFailure(f"the TF-IDF weights are {mistake}.")
+    expect_close(weights, want_weights, name="the weights of the training documents", rtol=1e-9, atol=1e-12)
+    expect_close(test, want_test, name="the weights of new documents given the training idf (tfidf(test, idf))",
+                 rtol=1e-9, atol=1e-12)
+
+
+register(Exercise(
+    key="week03.tfidf",
+    function="tfidf",
+    make_cases=lambda rng: [_tfidf_case(rng, *settings) for settings in
+                            [(6, 3, 4), (30, 10, 12, True), (50, 0, 20, False, True), (15, 15, 6, True, True),
+                             (2, 2, 3)]],
+    call=_call_tfidf,
+    reference=_tfidf_reference,
+    describe=lambda case: (f"counts of {len(case['counts'])} training documents over "
+                           f"{case['counts'].shape[1]} words"
+                           + (f", then {len(case['new_counts'])} new documents" if len(case["new_counts"]) else "")
+                           + (", a word no training document has" if not case["counts"][:, -1].any() else "")
+                           + (", a document with no known word" if not case["counts"].sum(axis=1).all() else "")),
+    compare=_compare_tfidf,
+    inputs=("counts",),
+))
+
+
 # ----------------------------------------------------------------------------- regression metrics
 
 REGRESSION_KEYS = ("mse", "rmse", "mae", "r2", "mape")

@@ -1644,7 +1644,135 @@ display(pd.DataFrame(confusion_matrix(y_wine_test, wine_pred), index=[f"actual {
                      columns=[f"predicted {k}" for k in range(3)]))
 
 # %% [markdown]
-# ## 11. Checkpoint: bias and variance, and choosing a metric
+# ## 11. Project: a spam detector
+#
+# The source syllabus's project for logistic regression: tell spam from ordinary messages. The course generates
+# its messages (`course.datasets.spam_corpus`: 800 short texts from templates, 28 % spam, with realistic trouble:
+# ham that mentions prizes, money and links, spam that poses as a friend, a friend forwarding a spam, dropped words
+# and typos), so nothing is downloaded. Text is not a matrix yet; the classic recipe makes it one:
+#
+# 1. **Bag of words.** A vocabulary of the words seen in the training messages, and for each message the count
+#    of each word: an $n \times d$ matrix of counts, most of them 0. Word order is lost; for spam it hardly matters.
+# 2. **TF-IDF.** A word that appears in every message ("the") says nothing; a rare one ("refund") says a lot.
+#    Weight each count by the word's **inverse document frequency**, then scale each message's row to unit length
+#    so that long messages do not dominate. With $n$ training documents, $\mathrm{df}_j$ the number of them that
+#    contain word $j$, and the smoothing scikit-learn uses (as if one extra document contained every word once):
+#
+# $$\mathrm{idf}_j = \ln\frac{1 + n}{1 + \mathrm{df}_j} + 1, \qquad
+#   \mathbf t_i = \frac{\mathbf c_i \odot \mathrm{idf}}{\lVert\mathbf c_i \odot \mathrm{idf}\rVert_2}
+#   \quad(\mathbf t_i = \mathbf 0 \text{ when the message has no known word}).$$
+#
+# 3. **A linear classifier** on those rows: your `logistic_fit` of §7.
+#
+# The idf is learnt from the **training** messages only and reused, unchanged, for new ones: recomputing it on the
+# test messages would be the leakage of week 4.
+#
+# ### Exercise 11 — `tfidf`
+#
+# `tfidf(counts)` returns `(weights, idf)` for a training count matrix; `tfidf(counts, idf)` applies a given idf
+# to new documents and returns it unchanged. Match `sklearn.feature_extraction.text.TfidfTransformer()` with its
+# defaults. Do not modify `counts`.
+
+# %% nbgrader={"grade": false, "grade_id": "tfidf", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def tfidf(counts, idf=None):
+    """TF-IDF weights of documents, as sklearn's TfidfTransformer() (smooth idf, rows scaled to unit L2 norm).
+
+    counts : array (n_documents, n_words) of word counts.
+    idf    : None to learn the idf from these documents, or an array (n_words,) learnt earlier.
+    Returns (weights, idf): weights of shape (n_documents, n_words), rows of norm 1 (or all 0), and the idf used.
+    """
+    ### BEGIN SOLUTION
+    counts = np.asarray(counts, dtype=float)
+    if idf is None:
+        document_frequency = (counts > 0).sum(axis=0)
+        idf = np.log((1 + len(counts)) / (1 + document_frequency)) + 1
+    weights = counts * idf
+    lengths = np.linalg.norm(weights, axis=1, keepdims=True)
+    return np.divide(weights, lengths, out=np.zeros_like(weights), where=lengths > 0), idf
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "tfidf_public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# scikit-learn's own example: 6 documents, 3 words; word 0 is in every document, so its idf is 1.
+counts_example = np.array([[3, 0, 1], [2, 0, 0], [3, 0, 0], [4, 0, 0], [3, 2, 0], [3, 0, 2]])
+weights_example, idf_example = tfidf(counts_example)
+expect_close(idf_example, [1.0, 2.252762968495368, 1.8472978603872037], name="idf of the three words",
+             slips={"no smoothing, idf = ln(n / df) + 1": [1.0, 2.791759469228055, 2.09861228866811],
+                    "no + 1, idf = ln((1 + n) / (1 + df))": [0.0, 1.252762968495368, 0.8472978603872037]})
+expect_close(weights_example[0], [0.85151334721046, 0.0, 0.5243329281310096], name="the first document's weights",
+             slips={"rows scaled by their L1 norm (the sum)": [0.6189015171764912, 0.0, 0.38109848282350883],
+                    "no scaling of the rows": [3.0, 0.0, 1.8472978603872037]})
+expect_close(weights_example[4], [0.5542289327998063, 0.8323642772534078, 0.0], name="the fifth document's weights")
+new_weights, same_idf = tfidf(np.array([[0, 1, 1], [0, 0, 0]]), idf_example)
+expect_close(new_weights, [[0.0, 0.7732623667832087, 0.6340862024337309], [0.0, 0.0, 0.0]],
+             name="two new documents with the training idf (one with no known word)")
+expect_close(same_idf, idf_example, name="the idf returned when one is given (unchanged)")
+expect_unchanged(counts_example, [[3, 0, 1], [2, 0, 0], [3, 0, 0], [4, 0, 0], [3, 2, 0], [3, 0, 2]], "tfidf",
+                 "counts", name="counts is unchanged after tfidf")
+print("✓ public checks passed: tfidf (smoothed idf, unit rows, new documents, an empty document)")
+
+# %% nbgrader={"grade": true, "grade_id": "tfidf_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests (run when the notebook is graded): random count matrices from 2 to 50 documents and 3 to 20 words,
+# with a word in every document, a word in none of the training documents, a document with no known word, and new
+# documents weighted with the training idf; compared with TfidfTransformer().fit(train).transform(...).
+# Try the same kind of checks on fresh random inputs: check("week03.tfidf", tfidf)
+### BEGIN HIDDEN TESTS
+grade("week03.tfidf", tfidf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### The detector, end to end
+#
+# Split first, stratified; learn the vocabulary (words seen in at least two training messages) and the idf on the
+# training messages only; fit your `logistic_fit` on their TF-IDF rows; judge on the 200 test messages with the
+# metrics of §9. On spam the two errors cost differently: a spam let through is a nuisance, a friend's message lost
+# in the spam folder is worse, so **precision** (of what is flagged, how much is spam) matters at least as much as
+# recall.
+
+# %%
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.metrics import accuracy_score, precision_score, recall_score
+
+from course.datasets import spam_corpus
+
+messages, is_spam = spam_corpus()
+print(pd.Series(is_spam).map({0: "ham", 1: "spam"}).value_counts().to_string())
+print(pd.DataFrame({"message": messages[:6], "spam": is_spam[:6]}).to_string(index=False))
+messages_train, messages_test, spam_train, spam_test = train_test_split(messages, is_spam, test_size=0.25,
+                                                                        stratify=is_spam, random_state=0)
+vocabulary = CountVectorizer(min_df=2).fit(messages_train)
+counts_train = vocabulary.transform(messages_train).toarray()
+counts_test = vocabulary.transform(messages_test).toarray()
+print(f"{counts_train.shape[1]} words in the vocabulary; {counts_train.shape[0]} training and "
+      f"{counts_test.shape[0]} test messages")
+
+# %%
+try:
+    tfidf_train, spam_idf = tfidf(counts_train)
+    tfidf_test, _ = tfidf(counts_test, spam_idf)
+    spam_w, spam_b = logistic_fit(tfidf_train, spam_train, C=10.0)
+    flagged = (tfidf_test @ spam_w + spam_b > 0).astype(int)
+    print(f"test accuracy {accuracy_score(spam_test, flagged):.3f}, precision {precision_score(spam_test, flagged):.3f}, "
+          f"recall {recall_score(spam_test, flagged):.3f}")
+    words = vocabulary.get_feature_names_out()
+    order = np.argsort(spam_w)
+    print("most spam-like words:", ", ".join(words[order[::-1][:8]]))
+    print("most ham-like words: ", ", ".join(words[order[:8]]))
+    for text, truth, guess in zip(messages_test, spam_test, flagged):
+        if truth != guess:
+            print(f"  wrong: {text!r} is {'spam' if truth else 'ham'}, flagged as {'spam' if guess else 'ham'}")
+except NotImplementedError as missing:
+    print(f"not implemented yet ({missing}): finish tfidf (and logistic_fit in §7), then run this cell again.")
+
+# %% [markdown]
+# One error in 200 (accuracy 0.995: precision 0.983, recall 1): a forwarded spam, whose text *is* spam while the
+# message is not. No bag of words can tell; the sender could. The spam-like words are the ones the templates
+# suggest ("refund", "reply", "reward", "yes", "number", "now"), the ham-like ones include "lol", "legit" and
+# "look", the words friends put in front of a forward. A real filter adds the sender, the links' domains and the
+# user's own corrections, and is tuned for precision with the threshold of §9's ROC curve.
+
+# %% [markdown]
+# ## 12. Checkpoint: bias and variance, and choosing a metric
 #
 # Three short questions, checked when the notebook is graded (the cell under each answer only checks its
 # format), and one answer in your own words.
