@@ -18,6 +18,7 @@ import wrong_week02
 import wrong_week03
 import wrong_week04
 import wrong_week05
+import wrong_week07
 
 CASES = [  # (week, public grade_id, function, wrong implementation, phrase the learner must read)
     ("week02", "t_confidence_interval_public", "t_confidence_interval", wrong_week02.interval_with_ddof_zero,
@@ -61,6 +62,18 @@ CASES = [  # (week, public grade_id, function, wrong implementation, phrase the 
     ("week05", "davies_bouldin_public", "davies_bouldin", wrong_week05.davies_bouldin_min_ratio, "not the minimum"),
     ("week05", "linkage_matrix_public", "linkage_matrix", wrong_week05.linkage_always_single,
      "FARTHEST pair of points"),
+    ("week07", "Value_public", "Value", wrong_week07.ValueAssignsGradients, "assigned with =, not accumulated"),
+    ("week07", "Value_public", "Value", wrong_week07.ValueTanhOfTheInput, "1 - z² of its INPUT"),
+    ("week07", "affine_backward_public", "affine_backward", wrong_week07.affine_backward_mean_bias,
+     "db is the SUM over the rows"),
+    ("week07", "relu_backward_public", "relu_backward", wrong_week07.relu_backward_at_zero,
+     "passing the gradient at z == 0"),
+    ("week07", "softmax_cross_entropy_public", "softmax_cross_entropy",
+     wrong_week07.softmax_cross_entropy_not_divided, "without dividing by N"),
+    ("week07", "sgd_momentum_step_public", "sgd_momentum_step", wrong_week07.momentum_as_average,
+     "PyTorch adds the whole gradient"),
+    ("week07", "adam_step_public", "adam_step", wrong_week07.adam_without_bias_correction, "no bias correction"),
+    ("week07", "he_init_public", "he_init", wrong_week07.he_init_lecun_variance, "LeCun's"),
 ]
 
 

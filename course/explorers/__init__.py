@@ -7,6 +7,7 @@ Week 03: ``bias_variance_explorer``, ``decision_regions_explorer``, ``threshold_
 Week 04: ``svm_explorer``, ``boosting_explorer``, ``forest_explorer``.
 Week 05: ``kmeans_explorer``, ``dbscan_explorer``, ``dendrogram_explorer``.
 Week 06: ``pca_digits_explorer``, ``tsne_perplexity_explorer``, ``autoencoder_latent_explorer``.
+Week 07: ``playground_explorer``, ``optimiser_race_explorer``.
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
 Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
@@ -35,6 +36,8 @@ _EXPORTS = {name: module for module, names in {
     "pca_digits": ("pca_digits_explorer", "PCADigits"),
     "tsne_map": ("tsne_perplexity_explorer", "TSNEPerplexity"),
     "autoencoder": ("autoencoder_latent_explorer", "LatentSize"),
+    "playground": ("playground_explorer", "Playground"),
+    "optimiser_race": ("optimiser_race_explorer", "OptimiserRace"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
 
