@@ -154,7 +154,7 @@ def _outputs(reply: dict, limit: int = Limits.output_chars) -> list:
     return outputs
 
 
-def _trusted_namespace(student: str) -> dict:
+def _trusted_namespace(student: str | None = None) -> dict:
     """What a check's expected side may use: numpy, the checks, and the per-student questions' answers and
     numbers for the student the submission was handed in under (never the id the notebook claims)."""
     names = {name: getattr(course.checks, name) for name in course.checks.__all__}
