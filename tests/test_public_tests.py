@@ -19,6 +19,7 @@ import wrong_week03
 import wrong_week04
 import wrong_week05
 import wrong_week07
+import wrong_week08
 
 CASES = [  # (week, public grade_id, function, wrong implementation, phrase the learner must read)
     ("week02", "t_confidence_interval_public", "t_confidence_interval", wrong_week02.interval_with_ddof_zero,
@@ -74,6 +75,29 @@ CASES = [  # (week, public grade_id, function, wrong implementation, phrase the 
      "PyTorch adds the whole gradient"),
     ("week07", "adam_step_public", "adam_step", wrong_week07.adam_without_bias_correction, "no bias correction"),
     ("week07", "he_init_public", "he_init", wrong_week07.he_init_lecun_variance, "LeCun's"),
+    ("week08", "conv2d_forward_public", "conv2d_forward", wrong_week08.conv_flipped_kernel, "a flipped kernel"),
+    ("week08", "conv2d_forward_public", "conv2d_forward", wrong_week08.conv_without_bias, "leaving out the bias"),
+    ("week08", "maxpool2d_forward_public", "maxpool2d_forward", wrong_week08.maxpool_average, "average pooling"),
+    ("week08", "maxpool2d_backward_public", "maxpool2d_backward", wrong_week08.maxpool_backward_every_tie,
+     "every tied maximum"),
+    ("week08", "maxpool2d_backward_public", "maxpool2d_backward", wrong_week08.maxpool_backward_overwrites,
+     "with = instead of adding"),
+    ("week08", "batchnorm_forward_public", "batchnorm_forward", wrong_week08.batchnorm_swapped_momentum,
+     "momentum weighs the NEW batch"),
+    ("week08", "batchnorm_forward_public", "batchnorm_forward", wrong_week08.batchnorm_biased_running_var,
+     "the biased batch variance"),
+    ("week08", "batchnorm_backward_public", "batchnorm_backward", wrong_week08.batchnorm_backward_constant_statistics,
+     "as constants"),
+    ("week08", "dropout_public", "dropout", wrong_week08.dropout_unscaled, "keeping the entries unscaled"),
+    ("week08", "dropout_public", "dropout", wrong_week08.dropout_keep_probability, "probability of KEEPING"),
+    ("week08", "rnn_forward_public", "rnn_forward", wrong_week08.rnn_transposed_recurrence, "h @ Whh"),
+    ("week08", "rnn_forward_public", "rnn_forward", wrong_week08.rnn_returns_previous_states,
+     "return the states after each step"),
+    ("week08", "rnn_forward_public", "rnn_forward", wrong_week08.rnn_ignores_h0, "ignoring h0"),
+    ("week08", "lstm_cell_public", "lstm_cell", wrong_week08.lstm_gates_ifog, "i, f, o, g"),
+    ("week08", "lstm_cell_public", "lstm_cell", wrong_week08.lstm_without_tanh_of_cell, "without the tanh"),
+    ("week08", "clip_grad_norm_public", "clip_grad_norm", wrong_week08.clip_each_tensor, "by its own norm"),
+    ("week08", "clip_grad_norm_public", "clip_grad_norm", wrong_week08.clip_always_rescales, "scaling up to max_norm"),
 ]
 
 

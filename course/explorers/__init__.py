@@ -8,6 +8,7 @@ Week 04: ``svm_explorer``, ``boosting_explorer``, ``forest_explorer``.
 Week 05: ``kmeans_explorer``, ``dbscan_explorer``, ``dendrogram_explorer``.
 Week 06: ``pca_digits_explorer``, ``tsne_perplexity_explorer``, ``autoencoder_latent_explorer``.
 Week 07: ``playground_explorer``, ``optimiser_race_explorer``.
+Week 08: ``kernel_editor_explorer``, ``layer_statistics_explorer``, ``rnn_gradients_explorer``.
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
 Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
@@ -38,6 +39,9 @@ _EXPORTS = {name: module for module, names in {
     "autoencoder": ("autoencoder_latent_explorer", "LatentSize"),
     "playground": ("playground_explorer", "Playground"),
     "optimiser_race": ("optimiser_race_explorer", "OptimiserRace"),
+    "kernel_editor": ("kernel_editor_explorer", "KernelEditor"),
+    "rnn_gradients": ("rnn_gradients_explorer", "RNNGradients"),
+    "layer_statistics": ("layer_statistics_explorer", "LayerStatistics"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
 
