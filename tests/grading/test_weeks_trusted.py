@@ -50,6 +50,9 @@ def test_week_through_the_trusted_grader(tmp_path, week, one_cluster_for_every_w
         folder.mkdir(parents=True)
         nbformat.write(notebook, folder / f"{week}.ipynb")
 
+    # the same course secret in both copies, so both runs draw the same hidden inputs: only --slice differs
+    (tmp_path / ".autograder").mkdir()
+    (tmp_path / ".autograder" / "seed-salt").write_text(f"{week}-trusted-test")
     sliced = tmp_path / "sliced"
     shutil.copytree(tmp_path, sliced)
     grade(tmp_path, week, students=None, workers=2, scheduler=None, limits=Limits(cell_timeout=120),
