@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 from dataclasses import dataclass, field
 
 OPAQUE_CALLS = {"exec", "eval", "compile", "globals", "locals", "vars", "__import__", "setattr", "delattr",
@@ -166,14 +167,22 @@ class _Scan(ast.NodeVisitor):
             self.facts.mentions.add(name)
 
 
-def cell_facts(source: str) -> CellFacts:
-    """What one code cell mentions, imports and draws from; ``always`` when its effects cannot be bounded."""
+@functools.lru_cache(maxsize=4096)
+def _parse(source: str) -> ast.Module | str:
+    """The cell as Python after IPython's transforms (magics become get_ipython calls), or why it does not parse.
+    Cached: each of the analyses below reads every cell."""
     from IPython.core.inputtransformer2 import TransformerManager
     try:
-        code = TransformerManager().transform_cell(source)
-        tree = ast.parse(code)
+        return ast.parse(TransformerManager().transform_cell(source))
     except (SyntaxError, ValueError) as error:
-        return CellFacts(always=True, why=f"does not parse ({type(error).__name__})")
+        return type(error).__name__
+
+
+def cell_facts(source: str) -> CellFacts:
+    """What one code cell mentions, imports and draws from; ``always`` when its effects cannot be bounded."""
+    tree = _parse(source)
+    if isinstance(tree, str):
+        return CellFacts(always=True, why=f"does not parse ({tree})")
     scan = _Scan()
     scan.visit(tree)
     return scan.facts
@@ -186,10 +195,8 @@ def _stable_functions(sources: list[str], facts: list[CellFacts], only_imported:
     top_defs: dict[str, list[int]] = {}
     other_bindings: set[str] = set()
     for index, source in enumerate(sources):
-        try:
-            from IPython.core.inputtransformer2 import TransformerManager
-            tree = ast.parse(TransformerManager().transform_cell(source))
-        except (SyntaxError, ValueError):
+        tree = _parse(source)
+        if isinstance(tree, str):
             continue
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list:
@@ -249,10 +256,8 @@ def needed_cells(sources: list[str], required: list[bool]) -> tuple[set[int], di
 
 def _assigned(source: str) -> set[str]:
     """Names a cell binds other than by import (assignment, def, class, for, with), at any depth."""
-    from IPython.core.inputtransformer2 import TransformerManager
-    try:
-        tree = ast.parse(TransformerManager().transform_cell(source))
-    except (SyntaxError, ValueError):
+    tree = _parse(source)
+    if isinstance(tree, str):
         return set()
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     return names | {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
