@@ -9,6 +9,8 @@ the rest, overwriting rather than adding, so nothing is lost and nothing is coun
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -238,10 +240,19 @@ def _record_once(gradebook: Gradebook, result: Result, timestamp: datetime | Non
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the new one, never half of one. The temporary is unique to this writer:
+    two graders sharing a course (overlapping --student lists) may write the same file at the same moment, and
+    with one shared temporary name one's os.replace would move the other's half-written file, or find none."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text)
-    os.replace(temporary, path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide graded notebooks from a non-root formgrader
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_graded_notebook(root: Path, result: Result) -> Path:
@@ -272,8 +283,23 @@ def read_ledger(root: Path, student: str, assignment: str) -> dict:
         return {}
 
 
+@contextlib.contextmanager
+def _locked(path: Path):
+    """An exclusive lock on path's folder for a read-modify-write, held across processes on this machine:
+    two graders recording different notebooks of one student's assignment must not drop each other's entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / ".autograder.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def write_ledger_entry(root: Path, result: Result, submission_sha: str, source_sha: str) -> None:
     path = ledger_path(root, result.student, result.assignment)
+    with _locked(path):
+        _write_ledger_entry(path, root, result, submission_sha, source_sha)
+
+
+def _write_ledger_entry(path: Path, root: Path, result: Result, submission_sha: str, source_sha: str) -> None:
     ledger = read_ledger(root, result.student, result.assignment)
     ledger[result.notebook] = {
         "submission_sha256": submission_sha, "source_sha256": source_sha, "seed": result.seed,
