@@ -8,7 +8,8 @@ update well under ~150 ms.
 The compute time is the one the explorer measured inside that same update (``box.last_update``): running
 ``model.compute()`` again afterwards would find the caches of the explorers that keep fits warm and report ~0.
 
-    .venv/bin/python bench/explorer_updates.py
+    .venv/bin/python bench/explorer_updates.py                  # every explorer
+    .venv/bin/python bench/explorer_updates.py attention kernel  # only explorers whose name contains a word
 """
 from __future__ import annotations
 
@@ -179,9 +180,13 @@ def measure(build, changes: Changes) -> dict[str, np.ndarray]:
     return {"compute": np.array(compute), "full": np.array(full)}
 
 
-def main() -> int:
+def main(words: list[str]) -> int:
+    chosen = [(name, changes_of) for name, changes_of in EXPLORERS if not words or any(w in name for w in words)]
+    if not chosen:
+        print(f"no explorer name contains {' or '.join(words)}; they are: {', '.join(n for n, _ in EXPLORERS)}")
+        return 2
     rows = []
-    for name, changes_of in EXPLORERS:
+    for name, changes_of in chosen:
         changes = changes_of()
         times = measure(getattr(explorers, name), changes)
         rows.append((name, len(changes), times))
@@ -198,4 +203,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -3,6 +3,8 @@
 Each case runs one public test cell of a week with a wrong implementation in place of the solution and
 checks that the learner is told what the mistake is. The namespace a public cell sees is the week's own:
 the solution notebook's code cells before it, run once per week in this process (headless, no figures).
+Weeks 01-08 list their cases here; a newer week declares ``PUBLIC_CASES`` (the same tuples without the week)
+in its tests/wrong_weekNN.py, next to the wrong variants they use.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from autograder.notebooks import nbgrader_meta, read_text_notebook
 from course.checks import CheckFailure
 
-from solutions import REPO
+from solutions import REPO, wrong_modules
 import wrong_week02
 import wrong_week03
 import wrong_week04
@@ -99,6 +101,7 @@ CASES = [  # (week, public grade_id, function, wrong implementation, phrase the 
     ("week08", "clip_grad_norm_public", "clip_grad_norm", wrong_week08.clip_each_tensor, "by its own norm"),
     ("week08", "clip_grad_norm_public", "clip_grad_norm", wrong_week08.clip_always_rescales, "scaling up to max_norm"),
 ]
+CASES += [(week, *case) for week, module in wrong_modules().items() for case in getattr(module, "PUBLIC_CASES", ())]
 
 
 def _code(cell) -> str:
