@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -335,15 +335,32 @@ def plan_jobs(root: Path, assignment: str, submissions: list[Submission], limits
         if source is None:
             continue  # a stray notebook that is not part of the assignment
         refused = refusal(root, submission)
-        data = b"" if refused else submission.path.read_bytes()
         seed = submission_seed(salt, assignment, submission.student)
-        data_sha = _sha(refused if refused else data)
+        data_sha = _sha(refused if refused else submission.path.read_bytes())
         hashes[(submission.student, submission.notebook)] = (data_sha, _sha(source))
         previous = read_ledger(root, submission.student, assignment).get(submission.notebook, {})
         if (not force and previous.get("submission_sha256") == data_sha
                 and previous.get("source_sha256") == _sha(source) and previous.get("seed") == seed):
             skipped.append(submission)
             continue
-        jobs.append(Job(submission.student, assignment, submission.notebook, data, source, files, seed,
+        # the file itself is read again when the job is sent (with_submission): a class is never in memory at once
+        jobs.append(Job(submission.student, assignment, submission.notebook, b"", source, files, seed,
                         limits, hide, keep, disable, refused, slice=slice_cells))
     return jobs, skipped, hashes
+
+
+def with_submission(root: Path, job: Job, hashes: dict) -> Job:
+    """The job with the handed-in file in it, read as it is now: a notebook handed in again (or replaced by a
+    link) since the batch was planned is graded, and its hash recorded in the ledger, as what it has become."""
+    if job.refused:
+        return job
+    submission = Submission(job.student, job.notebook, root / "submitted" / job.student / job.assignment / job.notebook)
+    key, (_, source_sha) = (job.student, job.notebook), hashes[(job.student, job.notebook)]
+    refused = refusal(root, submission) if submission.path.exists() or submission.path.is_symlink() else \
+        f"{job.notebook} was removed from submitted/ while the class was being graded (every question scores 0)"
+    if refused:
+        hashes[key] = (_sha(refused), source_sha)
+        return replace(job, refused=refused)
+    data = submission.path.read_bytes()
+    hashes[key] = (_sha(data), source_sha)
+    return replace(job, submitted=data)

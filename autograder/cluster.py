@@ -61,8 +61,32 @@ def start_local_cluster(workers: int):
 
 
 def run(jobs: list[Job], on_result: Callable[[Result], None], *, workers: int | None = None,
-        scheduler: str | None = None) -> dict:
-    """Grade ``jobs`` on Dask, calling ``on_result`` in this process as each one finishes."""
+        scheduler: str | None = None, prepare: Callable[[Job], Job] = lambda job: job) -> dict:
+    """Grade ``jobs`` on Dask, calling ``on_result`` in this process as each one finishes.
+
+    Only one job per worker is on the cluster at any time, each made ready by ``prepare`` (which reads the
+    submission) just before it is sent: a task's arguments live in the scheduler, which for the embedded
+    cluster is this process, so sending a class of 500 at once made the grader's memory grow with the class
+    (188 MB at 100 notebooks, 314 MB at 500, in bench/grading_scale.py). One per worker, not more: a task sent
+    while every worker is busy is placed at once, and may wait behind a submission that loops until its
+    time limit while another worker sits idle."""
+    import dask
+
+    # for good, not in a `with`: after such a block had exited, the next batch in the same process failed to
+    # start its cluster (Security.temporary: KeyError 'comm' in dask's configuration)
+    dask.config.set(NO_MESSAGE_LOG)
+    return _run(jobs, on_result, workers, scheduler, prepare)
+
+
+#: Dask keeps the last 100,000 messages each connection sent, for debugging (``BatchedSend.recent_message_log``):
+#: every task with its arguments (a submission and the source notebook, ~300 KB for week 01) and every result (an
+#: executed notebook). The grader's memory grew by 0.65 MB per notebook graded, and each worker's likewise; none
+#: of it is ever read. Workers started by the embedded cluster inherit this; `dask scheduler` / `dask worker`
+#: processes need DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH=0 (docs/instructor-workflow.md).
+NO_MESSAGE_LOG = {"distributed.admin.low-level-log-length": 0}
+
+
+def _run(jobs, on_result, workers, scheduler, prepare) -> dict:
     from dask.distributed import Client, as_completed
 
     if scheduler:  # its TLS settings, if any, come from Dask's configuration (see the README)
@@ -73,16 +97,27 @@ def run(jobs: list[Job], on_result: Callable[[Result], None], *, workers: int | 
     try:
         worker_count = len(client.scheduler_info()["workers"])
         client.run(warm_up)
-        futures = client.map(grade_on_worker, jobs, pure=False)
-        job_of = {future.key: job for future, job in zip(futures, jobs)}
-        for future in as_completed(futures):
+        waiting, job_of, running = iter(jobs), {}, as_completed()
+
+        def send_next() -> None:
+            job = next(waiting, None)
+            if job is not None:
+                future = client.submit(grade_on_worker, prepare(job), pure=False)
+                job_of[future.key] = job
+                running.add(future)
+
+        for _ in range(max(worker_count, 1)):
+            send_next()
+        for future in running:
             try:
                 result = future.result()
             except Exception as error:  # the worker died under it (KilledWorker): only this one scores 0
                 result = failed_result(job_of[future.key], f"its grading worker died ({type(error).__name__}: "
                                                            f"{clean_text(error, 300)}); grade it again alone")
-            on_result(result)
+            del job_of[future.key]
             future.release()
+            send_next()
+            on_result(result)
         return {"workers": worker_count, "scheduler": scheduler or "local"}
     finally:
         client.close()

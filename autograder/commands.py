@@ -63,7 +63,8 @@ def grade(root: Path, assignment: str, *, students: list[str] | None, workers: i
             batch.write_ledger_entry(root, result, submission_sha, source_sha)
 
         if jobs:
-            cluster.run(jobs, on_result, workers=workers, scheduler=scheduler)
+            cluster.run(jobs, on_result, workers=workers, scheduler=scheduler,
+                        prepare=lambda job: batch.with_submission(root, job, hashes))
 
     rows = summary_rows(root, assignment, submissions)
     print_summary(rows, out)

@@ -9,7 +9,8 @@ that kills itself, a flood of output). It is graded by `autograder grade` on the
 cell time limit an instructor would set for a week whose solution runs in seconds (``--timeout``, 20 s: an
 endless loop costs a worker that long; `--timeout 60`, the default, shows what that default costs), and the
 figures printed are: wall time, notebooks per second, the peak resident memory of the grader process itself
-and of the whole process tree (grader, Dask workers, zygotes, sandboxes; sampled every 0.2 s), at
+and the peak proportional memory (PSS: shared pages split among their sharers) of the whole process tree
+(grader, Dask workers, zygotes, sandboxes; sampled every 0.2 s), at
 ``--memory-at`` students and at ``--students`` (the grader's own memory must stay flat: within 10 %). Stock
 `nbgrader autograde` grades a sample of ``--stock-sample`` notebooks of the same mix; its time for the whole
 class is extrapolated linearly and labelled as such. The floor is the notebooks' own compute (a solved
@@ -79,7 +80,7 @@ def hand_in(course: Path, count: int) -> dict[str, str]:
 
 
 class PeakMemory:
-    """Peak resident memory of a process and of its whole tree, sampled in a thread."""
+    """Peak memory of a process (resident) and of its whole tree (proportional), sampled in a thread."""
 
     def __init__(self, pid: int, every: float = 0.2):
         self.process, self.every = psutil.Process(pid), every
@@ -95,10 +96,13 @@ class PeakMemory:
                 children = self.process.children(recursive=True)
             except psutil.Error:
                 return
-            total = own
-            for child in children:
+            # the tree's proportional set size (each shared page split among the processes sharing it): summed
+            # RSS counts the zygote's pages once per forked sandbox, and a fork bomb's thousand children
+            # "used" terabytes by that count
+            total = 0
+            for member in (self.process, *children):
                 try:
-                    total += child.memory_info().rss
+                    total += member.memory_full_info().pss
                 except psutil.Error:
                     pass
             self.own, self.tree = max(self.own, own), max(self.tree, total)
@@ -165,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         large = grade_class(scratch, "large", args.students, args.workers, args.timeout)
         for label, run in ((args.memory_at, small), (args.students, large)):
             print(f"  {label:4d} notebooks: {run['seconds']:7.1f} s wall, {label / run['seconds']:5.2f} notebooks/s, "
-                  f"grader peak {run['own_mb']:6.0f} MB, whole tree peak {run['tree_mb']:6.0f} MB")
+                  f"grader peak {run['own_mb']:6.0f} MB, whole tree peak {run['tree_mb']:6.0f} MB (PSS)")
         growth = large["own_mb"] / small["own_mb"] - 1
         print(f"  grader memory from {args.memory_at} to {args.students} notebooks: {growth:+.1%} "
               f"(goal: within ±10 %)")

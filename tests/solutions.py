@@ -1,6 +1,7 @@
 """Load the instructor's solutions out of a source notebook, so tests grade the real thing."""
 from __future__ import annotations
 
+import functools
 import importlib
 from pathlib import Path
 
@@ -24,7 +25,13 @@ def renamed_source(function, name: str) -> str:
 
 
 def solution_namespace(week: str) -> dict:
-    """Execute a week's solution cells (their definitions) and return the namespace."""
+    """A week's solution cells' definitions, executed once per test session (week 08's trains its CNN, ~4 s):
+    each caller gets its own dict of the same objects."""
+    return dict(_solution_namespace(week))
+
+
+@functools.lru_cache(maxsize=None)
+def _solution_namespace(week: str) -> dict:
     notebook = jupytext.read(REPO / "source" / week / f"{week}.py")
     namespace: dict = {}
     exec("import numpy as np", namespace)

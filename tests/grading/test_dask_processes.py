@@ -56,7 +56,7 @@ def cluster(tmp_path):
     secrets = tmp_path / "tls"
     secrets.mkdir()
     variables = _tls_config(secrets)
-    env = {**_env(), **variables}
+    env = {**_env(), **variables, "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH": "0"}   # as the docs say
     scheduler_file = secrets / "scheduler.json"
     processes = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--protocol", "tls", "--host", "127.0.0.1",
                                    "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)],
