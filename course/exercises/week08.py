@@ -17,43 +17,12 @@ import torch.nn.functional as F
 
 from course.checks import CheckFailure, diagnose
 from course.exercises import Case, Challenge, Exercise, register, register_challenge
+from course.exercises.torch_oracle import ATOL, RTOL  # noqa: F401 (shared tolerances)
+from course.exercises.torch_oracle import as_array as _np, as_tensor as _t, judge as _judge, parts as _parts
 from course.exercises.held_out import accuracy
 
 # Every `call` passes the case's arrays as they are: run_case gives it working copies and the grader checks
 # that they come back unchanged (a .copy() here would hide a function that overwrites its input).
-
-RTOL, ATOL = 1e-7, 1e-9
-
-
-def _t(array: np.ndarray, grad: bool = False) -> torch.Tensor:
-    return torch.tensor(np.asarray(array, dtype=float), dtype=torch.float64, requires_grad=grad)
-
-
-def _np(tensor: torch.Tensor) -> np.ndarray:
-    return tensor.detach().numpy().copy()
-
-
-def _matches(actual: Any, value: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
-    return diagnose(actual, value, rtol=rtol, atol=atol) is None
-
-
-def _judge(actual: Any, expected: Any, what: str, mistakes: Callable[[], dict[str, Any]] = dict,
-           rtol: float = RTOL, atol: float = ATOL) -> None:
-    """Raise the generic diagnosis, or the named mistake (from ``mistakes()``, computed only on failure)."""
-    problem = diagnose(actual, expected, rtol=rtol, atol=atol, what=what)
-    if problem is None:
-        return
-    for mistake, value in mistakes().items():
-        if _matches(actual, value):
-            raise CheckFailure(f"{what} is what {mistake} gives.")
-    raise CheckFailure(problem)
-
-
-def _parts(actual: Any, count: int, names: str, name: str) -> tuple:
-    if not (isinstance(actual, (tuple, list)) and len(actual) == count):
-        raise CheckFailure(f"{name} should be a tuple ({names}); got {type(actual).__name__}"
-                           + (f" of length {len(actual)}" if isinstance(actual, (tuple, list)) else "") + ".")
-    return tuple(actual)
 
 
 # ----------------------------------------------------------------------------- convolution
