@@ -10,15 +10,18 @@ cell time limit an instructor would set for a week whose solution runs in second
 endless loop costs a worker that long; `--timeout 60`, the default, shows what that default costs), and the
 figures printed are: wall time, notebooks per second, the peak resident memory of the grader process itself
 and the peak proportional memory (PSS: shared pages split among their sharers) of the whole process tree
-(grader, Dask workers, zygotes, sandboxes; sampled every 0.2 s), at
+(grader, Dask workers, zygotes, sandboxes; the grader sampled every 0.2 s, the tree every second: reading every
+process's page map costs CPU the grading would otherwise have), at
 ``--memory-at`` students and at ``--students`` (the grader's own memory must stay flat: within 10 %). Stock
 `nbgrader autograde` grades a sample of ``--stock-sample`` notebooks of the same mix; its time for the whole
 class is extrapolated linearly and labelled as such. The floor is the notebooks' own compute (a solved
-notebook's cells in a warm process, times the class, over the cores).
+notebook's cells in a warm process, times the class, over the cores). ``--slice`` grades with `autograder grade
+--slice` (only the cells the verdicts need), as an instructor in a hurry would.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -82,20 +85,25 @@ def hand_in(course: Path, count: int) -> dict[str, str]:
 class PeakMemory:
     """Peak memory of a process (resident) and of its whole tree (proportional), sampled in a thread."""
 
-    def __init__(self, pid: int, every: float = 0.2):
-        self.process, self.every = psutil.Process(pid), every
+    def __init__(self, pid: int, every: float = 0.2, tree_every: int = 5):
+        self.process, self.every, self.tree_every = psutil.Process(pid), every, tree_every
         self.own = self.tree = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
-        while not self._stop.is_set():
+        for sample in itertools.count():
+            if self._stop.is_set():
+                return
             try:
-                own = self.process.memory_info().rss
-                children = self.process.children(recursive=True)
+                self.own = max(self.own, self.process.memory_info().rss)
+                children = self.process.children(recursive=True) if sample % self.tree_every == 0 else None
             except psutil.Error:
                 return
+            if children is None:
+                self._stop.wait(self.every)
+                continue
             # the tree's proportional set size (each shared page split among the processes sharing it): summed
             # RSS counts the zygote's pages once per forked sandbox, and a fork bomb's thousand children
             # "used" terabytes by that count
@@ -105,7 +113,7 @@ class PeakMemory:
                     total += member.memory_full_info().pss
                 except psutil.Error:
                     pass
-            self.own, self.tree = max(self.own, own), max(self.tree, total)
+            self.tree = max(self.tree, total)
             self._stop.wait(self.every)
 
     def stop(self) -> None:
@@ -113,12 +121,12 @@ class PeakMemory:
         self._thread.join()
 
 
-def grade_class(scratch: Path, name: str, count: int, workers: int, timeout: float) -> dict:
+def grade_class(scratch: Path, name: str, count: int, workers: int, timeout: float, slice_cells: bool) -> dict:
     course = make_course(WEEK, scratch / name)
     kinds = hand_in(course, count)
     start = time.perf_counter()
     process = subprocess.Popen([str(BIN / "autograder"), "grade", WEEK, "--workers", str(workers),
-                                "--timeout", f"{timeout:g}"], cwd=course,
+                                "--timeout", f"{timeout:g}", *(["--slice"] if slice_cells else [])], cwd=course,
                                env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     memory = PeakMemory(process.pid)
     output, _ = process.communicate()
@@ -140,6 +148,24 @@ def scores_by_kind(course: Path, kinds: dict[str, str]) -> dict[str, list[float]
     return found
 
 
+def below_their_kind(course: Path, kinds: dict[str, str]) -> list[str]:
+    """The notebooks that scored less than the best of their kind, with the verdicts that cost them points:
+    every notebook of a kind has the same answers, so a lower score is the grader's fault (or the machine's)."""
+    from autograder.batch import read_ledger
+    by_kind = scores_by_kind(course, kinds)
+    lines = []
+    for student, kind in sorted(kinds.items()):
+        entry = read_ledger(course, student, WEEK).get(f"{WEEK}.ipynb") or {}
+        verdicts = {v["grade_id"]: v for v in entry.get("verdicts", [])}
+        score = sum(v["score"] or 0 for v in verdicts.values())
+        if score < max(by_kind[kind]):
+            lost = [f"{grade_id} ({v['score']:g}/{v['max_score']:g}): {v['message'][:160]}"
+                    for grade_id, v in verdicts.items() if v["score"] is not None and v["score"] < v["max_score"]]
+            lines.append(f"    {student} ({kind}, {score:g}, seed {entry.get('seed')}): " + "; ".join(lost)
+                         + (f" | notes: {'; '.join(entry.get('notes', []))[:300]}" if entry.get("notes") else ""))
+    return lines
+
+
 def stock_seconds(scratch: Path, sample: int) -> float:
     course = make_course(WEEK, scratch / "stock")
     hand_in(course, sample)
@@ -157,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stock-sample", type=int, default=50, help="notebooks stock nbgrader grades (0: skip)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--timeout", type=float, default=20.0, help="cell time limit in seconds (default 20)")
+    parser.add_argument("--slice", action="store_true", help="grade only the cells the verdicts need")
     args = parser.parse_args(argv)
     if not 0 < args.memory_at <= args.students:
         parser.error("--memory-at must be between 1 and --students")
@@ -164,9 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
         scratch = Path(folder)
         print(f"{WEEK}: classes of {args.memory_at} and {args.students} (of every 100: 46 solved, 20 partly "
-              f"solved, 15 blank, 18 wrong, 1 hostile), {args.workers} workers, cell time limit {args.timeout:g} s")
-        small = grade_class(scratch, "small", args.memory_at, args.workers, args.timeout)
-        large = grade_class(scratch, "large", args.students, args.workers, args.timeout)
+              f"solved, 15 blank, 18 wrong, 1 hostile), {args.workers} workers, cell time limit {args.timeout:g} s"
+              f"{', --slice' if args.slice else ''}")
+        small = grade_class(scratch, "small", args.memory_at, args.workers, args.timeout, args.slice)
+        large = grade_class(scratch, "large", args.students, args.workers, args.timeout, args.slice)
         for label, run in ((args.memory_at, small), (args.students, large)):
             print(f"  {label:4d} notebooks: {run['seconds']:7.1f} s wall, {label / run['seconds']:5.2f} notebooks/s, "
                   f"grader peak {run['own_mb']:6.0f} MB, whole tree peak {run['tree_mb']:6.0f} MB (PSS)")
@@ -180,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         print("  scores by kind (min-max):")
         for kind, scores in sorted(scores_by_kind(large["course"], large["kinds"]).items()):
             print(f"    {kind:22s} {len(scores):4d} notebooks, {min(scores):g}-{max(scores):g} points")
+        lower = below_their_kind(large["course"], large["kinds"])
+        print(f"  notebooks below the best of their kind: {len(lower)}")
+        for line in lower[:20]:
+            print(line)
         if args.stock_sample:
             sample = min(args.stock_sample, args.students)
             stock = stock_seconds(scratch, sample)
