@@ -12,6 +12,7 @@ treat the release as boilerplate, and write the page in the report's folder with
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 from dataclasses import dataclass
@@ -50,8 +51,20 @@ def answer_code(notebook_path: Path) -> str:
                        if cell.cell_type == "code" and nbgrader_meta(cell).get("solution"))
 
 
+def _stable_kgram_hashes(string: str, k: int):
+    """copydetect hashes each k-gram with Python's ``hash()``, salted afresh in every process (PYTHONHASHSEED):
+    winnowing then keeps different fingerprints, and the same class read 89 % in one report and 90 % in the
+    next. A 64-bit BLAKE2 digest of the k-gram is the same in every run."""
+    import numpy as np
+    return np.array([int.from_bytes(hashlib.blake2b(string[offset:offset + k].encode(), digest_size=8).digest(),
+                                    "little", signed=True) for offset in range(len(string) - k + 1)],
+                    dtype=np.int64)
+
+
 def _fingerprint(name: str, code: str, boilerplate=None):
+    import copydetect.utils
     from copydetect import CodeFingerprint
+    copydetect.utils.hashed_kgrams = _stable_kgram_hashes  # its fingerprinting looks the function up here
     return CodeFingerprint(f"{name}.py", NOISE, GUARANTEE - NOISE + 1, boilerplate=boilerplate,
                            fp=io.StringIO(code))
 

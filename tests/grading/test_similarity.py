@@ -99,6 +99,20 @@ def test_a_renamed_copy_is_found_and_an_independent_answer_is_not():
     assert max(shares.get(("ana", "cyd"), 0.0), shares.get(("ben", "cyd"), 0.0)) < 0.3, shares
 
 
+def test_the_shares_are_the_same_in_every_run():
+    """copydetect's own k-gram hash is Python's hash(), salted per process: the report must not depend on it."""
+    import os
+    import subprocess
+    import sys
+    program = ("import sys; sys.path[:0] = sys.argv[1:]; from grading.test_similarity import *; "
+               "print([p.shares for p in similarity.similar_pairs({'ana': code(ANA), 'ben': code(BEN), "
+               "'cyd': code(CYD)}, code(STARTER), threshold=0.0)])")
+    tests = str(Path(__file__).resolve().parents[1])
+    runs = {subprocess.run([sys.executable, "-c", program, tests], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(runs) == 1, runs
+
+
 def test_starter_code_is_boilerplate_so_two_blank_notebooks_are_not_a_pair():
     assert similarity.similar_pairs({"dee": code(STARTER), "eve": code(STARTER)}, code(STARTER)) == []
 
