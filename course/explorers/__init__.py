@@ -11,6 +11,7 @@ Week 07: ``playground_explorer``, ``optimiser_race_explorer``.
 Week 08: ``kernel_editor_explorer``, ``layer_statistics_explorer``, ``rnn_gradients_explorer``.
 Week 09: ``attention_map_explorer``, ``char_sampler_explorer``, ``positional_encoding_explorer``.
 Week 10: ``nms_explorer``, ``diffusion_explorer``.
+Week 11: ``run_comparison_explorer``, ``batching_explorer``.
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
 Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
@@ -49,6 +50,8 @@ _EXPORTS = {name: module for module, names in {
     "positional_encoding": ("positional_encoding_explorer", "PositionalPatterns"),
     "nms_threshold": ("nms_explorer", "NMSThresholds"),
     "diffusion_steps": ("diffusion_explorer", "DiffusionSteps"),
+    "run_comparison": ("run_comparison_explorer", "RunComparison"),
+    "batching": ("batching_explorer", "MicroBatching"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
 
