@@ -12,6 +12,7 @@ Week 08: ``kernel_editor_explorer``, ``layer_statistics_explorer``, ``rnn_gradie
 Week 09: ``attention_map_explorer``, ``char_sampler_explorer``, ``positional_encoding_explorer``.
 Week 10: ``nms_explorer``, ``diffusion_explorer``.
 Week 11: ``run_comparison_explorer``, ``batching_explorer``.
+Week 12: ``drift_explorer``.
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
 Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
@@ -52,6 +53,7 @@ _EXPORTS = {name: module for module, names in {
     "diffusion_steps": ("diffusion_explorer", "DiffusionSteps"),
     "run_comparison": ("run_comparison_explorer", "RunComparison"),
     "batching": ("batching_explorer", "MicroBatching"),
+    "drift_monitor": ("drift_explorer", "DriftSimulator"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
 
