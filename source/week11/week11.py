@@ -160,10 +160,10 @@ def mine_or_reference(function, reference, *args, _said=set()):
 
 # %%
 tracking_uri = f"sqlite:///{workspace.name}/mlflow.db"
-client = MlflowClient(tracking_uri)
+client = MlflowClient(tracking_uri, registry_uri=tracking_uri)    # the registry (§4) in the same database
 experiment_id = client.create_experiment("week11", artifact_location=os.path.join(workspace.name, "artifacts"))
 mlflow.set_tracking_uri(tracking_uri)          # the "fluent" API (mlflow.start_run, mlflow.log_metric) uses this
-mlflow.set_registry_uri(tracking_uri)          # the model registry (§4) lives in the same database
+mlflow.set_registry_uri(tracking_uri)          # and the fluent registry calls (mlflow.register_model)
 public_files = os.path.join(workspace.name, "public-tests")     # where the public test cells write their files
 os.makedirs(public_files)
 print("tracking store:", tracking_uri.replace(workspace.name, "<workspace>"))
@@ -1400,6 +1400,7 @@ expect_equal(int(q3_answer), 3, name="the answer to question 3 (q3_answer)")
 
 # %%
 mlflow.set_tracking_uri(None)
+mlflow.set_registry_uri(None)          # both pointed at the store removed below
 digits_client.close()
 workspace.cleanup()
 print(f"workspace removed: {not os.path.exists(workspace.name)}; the whole week ran in "

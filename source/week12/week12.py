@@ -1382,7 +1382,9 @@ timeline, logs, labelled_days, events_log, alarmed_yesterday = [], [], {}, [], s
 capstone_started = time.perf_counter()
 with tempfile.TemporaryDirectory() as store, warnings.catch_warnings():
     warnings.simplefilter("ignore")                      # MLflow's deprecation notes are not the lesson
-    mlflow.set_tracking_uri(f"sqlite:///{Path(store) / 'mlflow.db'}")
+    store_uri = f"sqlite:///{Path(store) / 'mlflow.db'}"
+    mlflow.set_tracking_uri(store_uri)
+    mlflow.set_registry_uri(store_uri)                   # the registry too: not whatever a previous run set
     # the artifacts go into the temporary folder too (by default they would land in ./mlruns)
     mlflow.set_experiment(experiment_id=mlflow.create_experiment(
         "week12-capstone", artifact_location=(Path(store) / "artifacts").as_uri()))
@@ -1448,6 +1450,7 @@ with tempfile.TemporaryDirectory() as store, warnings.catch_warnings():
     runs = mlflow.search_runs(experiment_names=["week12-capstone"])[["tags.mlflow.runName", "metrics.auc",
                                                                       "metrics.accuracy"]]
     mlflow.set_tracking_uri("")                         # forget the deleted store
+    mlflow.set_registry_uri("")
 capstone_seconds = time.perf_counter() - capstone_started
 timeline = pd.DataFrame(timeline).set_index("day")
 print(f"the whole pipeline ran in {capstone_seconds:.1f} s; {len(registered)} registered versions, champion: "
