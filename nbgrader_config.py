@@ -3,9 +3,11 @@ c = get_config()  # noqa: F821 (provided by nbgrader/traitlets)
 
 c.CourseDirectory.course_id = "ml-course"
 c.CourseDirectory.root = "."
-# Jupytext pairs (source/weekNN/weekNN.py) hold the solutions: never copy them into releases.
+# Jupytext pairs (source/NAME/NAME.py) hold the solutions: never copy them into releases (`autograder build`
+# also refuses a release with its pair in it).  An assignment folder holds nothing else in Python, so every .py
+# is ignored when nbgrader copies a folder (a learner's stray .py next to a submission is not graded either).
 c.CourseDirectory.ignore = [
-    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "week[0-9][0-9].py", ".jupytext*",
+    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py", ".jupytext*",
 ]
 # The stub says what to do in the traceback a learner sees in every test cell of an unsolved exercise.
 c.ClearSolutions.code_stub = {

@@ -20,9 +20,10 @@ import nbformat
 from autograder.execute import execute_notebook
 from autograder.merge import is_test
 from autograder.plan import Grade, HeldOut, PlanError, plan_test_cell
-from autograder.notebooks import (WEEK_PATTERN, BuildError, check_grade_ids, check_markers, find_leaks,
+from autograder.notebooks import (BuildError, check_grade_ids, check_markers, find_leaks,
                                   nbgrader_meta, pair_in_sync, strip_pairing, sync_pair)
 from autograder.scratch import generate_assignment
+from course.catalogue import in_course_order, is_assignment_name
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,10 @@ class WeekBuild:
 
 
 def find_weeks(root: Path) -> list[str]:
+    """Every assignment with a source pair (source/NAME/NAME.py), in the course's order (course.catalogue)."""
     source = root / "source"
-    return sorted(p.name for p in source.iterdir() if WEEK_PATTERN.match(p.name) and (p / f"{p.name}.py").exists()) \
-        if source.is_dir() else []
+    return in_course_order(p.name for p in source.iterdir()
+                           if is_assignment_name(p.name) and (p / f"{p.name}.py").exists()) if source.is_dir() else []
 
 
 def check_test_cells(notebook: nbformat.NotebookNode, where: str) -> None:
@@ -66,12 +68,13 @@ def check_test_cells(notebook: nbformat.NotebookNode, where: str) -> None:
 
 
 def _source_paths(root: Path, week: str) -> tuple[Path, Path]:
-    if not WEEK_PATTERN.match(week):
-        raise BuildError(f"{week!r} is not a week name: expected weekNN, e.g. week01.")
+    if not is_assignment_name(week):
+        raise BuildError(f"{week!r} is not an assignment name: expected lower-case letters and digits, "
+                         "e.g. week01 or quickstart.")
     py = root / "source" / week / f"{week}.py"
     if not py.exists():
         known = ", ".join(find_weeks(root)) or "none"
-        raise BuildError(f"{py.relative_to(root)} does not exist (weeks with a source: {known}).")
+        raise BuildError(f"{py.relative_to(root)} does not exist (assignments with a source: {known}).")
     return py, py.with_suffix(".ipynb")
 
 
@@ -101,7 +104,7 @@ def tag_cells_that_may_raise(notebook: nbformat.NotebookNode) -> nbformat.Notebo
 
 def _finish_release(generated: Path, source_dir: Path, week: str) -> tuple[str, ...]:
     """Strip pairing metadata, then refuse any leaked solution or hidden-test line and any .py pair."""
-    pairs = [p.name for p in generated.rglob("week[0-9][0-9].py")]
+    pairs = [p.name for p in generated.rglob(f"{week}.py")]
     if pairs:
         raise BuildError(f"release/{week} would contain Jupytext pairs with solutions: {', '.join(pairs)}.")
     for path in sorted(generated.rglob("*.ipynb")):

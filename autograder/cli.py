@@ -14,9 +14,10 @@ from autograder.notebooks import BuildError
 DESCRIPTION = """\
 Instructor tools for the course. Run them at the course root (the folder with nbgrader_config.py).
 
-  autograder build                 build every week: sync source/weekNN/weekNN.py -> .ipynb, check it,
-                                   execute it with solutions, and write the student release to release/weekNN/
-  autograder build week01 week02   build only these weeks
+  autograder build                 build every assignment: sync source/NAME/NAME.py -> .ipynb, check it,
+                                   execute it with solutions, and write the student release to release/NAME/
+                                   (NAME: week01 ... week12, quickstart, pitfalls, metrics, ...)
+  autograder build week01 metrics  build only these
   autograder build --check         verify that the committed release/ is exactly what a fresh build gives
   autograder grade week01          grade submitted/<student>/week01/*.ipynb in sandboxes, in parallel, into
                                    nbgrader's gradebook, autograded/ and reports/week01/grades.csv
@@ -39,9 +40,9 @@ def _build(args: argparse.Namespace) -> int:
     root = _course_root(Path.cwd())
     weeks = args.weeks or find_weeks(root)
     if not weeks:
-        raise BuildError(f"no weeks found under {root / 'source'} (expected source/weekNN/weekNN.py).")
+        raise BuildError(f"no assignments found under {root / 'source'} (expected source/NAME/NAME.py).")
     verb = "checking" if args.check else "building"
-    for week in tqdm(weeks, desc=verb, unit="week", file=sys.stderr, disable=len(weeks) < 2):
+    for week in tqdm(weeks, desc=verb, unit="notebook", file=sys.stderr, disable=len(weeks) < 2):
         result = build_week(root, week, execute=not args.no_execute, check=args.check)
         ran = (f"executed with solutions in {result.execution_seconds:.1f} s"
                if result.execution_seconds is not None else "not executed (--no-execute)")
@@ -94,7 +95,8 @@ def parser() -> argparse.ArgumentParser:
         description="Sync each Jupytext pair (the .py is the truth), refuse duplicate grade_ids, misplaced "
                     "markers and notebooks that fail to execute with their solutions, run nbgrader "
                     "generate_assignment, strip pairing metadata and refuse any leaked solution or hidden test.")
-    build.add_argument("weeks", nargs="*", metavar="weekNN", help="weeks to build (default: all in source/)")
+    build.add_argument("weeks", nargs="*", metavar="NAME",
+                       help="assignments to build, e.g. week01 or quickstart (default: all in source/)")
     build.add_argument("--check", action="store_true",
                        help="change nothing; fail unless the committed release/ equals a fresh build")
     build.add_argument("--no-execute", action="store_true",

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograder.build import find_weeks
+
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT_SECONDS, LIMIT_MB = 60.0, 1536.0
 
@@ -37,12 +39,12 @@ def measure(week: str) -> dict:
 
 
 def main(weeks: list[str]) -> None:
-    weeks = weeks or sorted(p.parent.name for p in (ROOT / "source").glob("week[0-9][0-9]/week[0-9][0-9].py"))
-    print(f"{'week':<8}{'seconds':>10}{'peak MB':>10}   within the bar ({LIMIT_SECONDS:.0f} s, {LIMIT_MB:.0f} MB)")
+    weeks = weeks or find_weeks(ROOT)
+    print(f"{'notebook':<15}{'seconds':>10}{'peak MB':>10}   within the bar ({LIMIT_SECONDS:.0f} s, {LIMIT_MB:.0f} MB)")
     for week in weeks:
         figures = measure(week)
         ok = figures["seconds"] <= LIMIT_SECONDS and figures["peak_mb"] <= LIMIT_MB
-        print(f"{week:<8}{figures['seconds']:>10.1f}{figures['peak_mb']:>10.0f}   {'yes' if ok else 'NO'}")
+        print(f"{week:<15}{figures['seconds']:>10.1f}{figures['peak_mb']:>10.0f}   {'yes' if ok else 'NO'}")
 
 
 if __name__ == "__main__":

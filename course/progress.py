@@ -8,11 +8,13 @@ why, in the checks' own words) or **not started**.  Checkpoint questions are lis
 
     python -m course.progress                 # the table, for every week under ./release (or the course root's)
     python -m course.progress path/to/folder --plot progress.png
+    python -m course.progress --path interview   # only the notebooks of a learning path (see --help)
 
 In a notebook::
 
     from course.progress import show
     show()          # a table and a small plot; save your notebooks first (it reads what is on disk)
+    show(path="deep-learning")   # along one of the learning paths of START_HERE (course.catalogue.PATHS)
 
 It is quick and light: a week whose answers are all untouched is not executed at all; a started week runs
 its answer cells plus only the imports and definitions of the lesson cells (no plots, no training), and the
@@ -37,12 +39,13 @@ from pathlib import Path
 
 import nbformat
 
+from course.catalogue import ORDER, PATHS, in_course_order
+
 __all__ = ["Row", "Progress", "progress", "show", "find_notebooks", "main"]
 
 PASSED, FAILING, NOT_STARTED, ANSWERED = "passed", "failing", "not started", "answered"
 STATUSES = (PASSED, FAILING, NOT_STARTED, ANSWERED)
 COLOURS = {PASSED: "#2e7d32", FAILING: "#c62828", NOT_STARTED: "#b0b0b0", ANSWERED: "#1565c0"}
-WEEK_NAME = re.compile(r"^week\d\d$")
 STUB_MARKERS = ("YOUR CODE HERE", "raise NotImplementedError")
 TEXT_STUB = "YOUR ANSWER HERE"
 # Seconds per cell of the learner's notebook, and for one exercise's checks (an endless loop must not
@@ -67,10 +70,23 @@ class Progress:
     """Rows for every week found, with views: text table, HTML table, plot."""
     rows: list[Row] = field(default_factory=list)
     folder: Path | None = None
+    path: str | None = None                  # the learning path the rows were chosen by, if any
+    missing: tuple[str, ...] = ()            # notebooks of that path not found in the folder
 
     @property
     def weeks(self) -> list[str]:
-        return sorted({row.week for row in self.rows})
+        return in_course_order({row.week for row in self.rows})
+
+    def path_line(self) -> str:
+        """'Path: ...' with the notebooks of the path that are not there, or '' without a path."""
+        if self.path is None:
+            return ""
+        chosen = PATHS[self.path]
+        line = (f"Path '{chosen.name}' ({chosen.goal}, {chosen.duration}): "
+                f"{' → '.join(chosen.notebooks)}.")
+        if self.missing:
+            line += f" Not in this folder: {', '.join(self.missing)}."
+        return line
 
     def counts(self, week: str | None = None) -> dict[str, int]:
         """Exercise rows (checked now) per status, for one week or for all."""
@@ -84,20 +100,23 @@ class Progress:
         counts = self.counts()
         total = sum(counts.values())
         return (f"{counts[PASSED]} of {total} exercises pass their checks, {counts[FAILING]} failing, "
-                f"{counts[NOT_STARTED]} not started ({len(self.weeks)} week{'s' * (len(self.weeks) != 1)}).")
+                f"{counts[NOT_STARTED]} not started ({len(self.weeks)} notebook{'s' * (len(self.weeks) != 1)}).")
 
     def table(self, width: int = 110) -> str:
         """A plain-text table (what the command prints)."""
-        if not self.rows:
-            return "No week notebooks found."
         import textwrap
-        header = f"{'week':<8}{'exercise':<28}{'status':<13}why"
-        lines = [header, "-" * width]
-        room = max(width - 49, 30)
+        intro = [*textwrap.wrap(self.path_line(), width), ""] if self.path else []
+        if not self.rows:
+            return "\n".join([*intro, "No course notebooks found."])
+        name_width = max(8, *(len(row.week) + 2 for row in self.rows))
+        header = f"{'week':<{name_width}}{'exercise':<28}{'status':<13}why"
+        lines = [*intro, header, "-" * width]
+        indent = name_width + 41
+        room = max(width - indent, 30)
         for row in self.rows:
             why = textwrap.wrap(row.why, room) or [""]
-            lines.append(f"{row.week:<8}{row.exercise:<28}{row.status:<13}{why[0]}")
-            lines.extend(" " * 49 + more for more in why[1:])
+            lines.append(f"{row.week:<{name_width}}{row.exercise:<28}{row.status:<13}{why[0]}")
+            lines.extend(" " * indent + more for more in why[1:])
         lines.append("")
         lines.append(self.summary())
         return "\n".join(lines)
@@ -116,8 +135,9 @@ class Progress:
                 f"<td style='text-align:left'>{html.escape(row.why)}</td>"
                 "</tr>")
         head = "".join(f"<th style='text-align:left'>{name}</th>" for name in ("week", "exercise", "status", "why"))
+        path = f"<p>{html.escape(self.path_line())}</p>" if self.path else ""
         return ("<div class='course-progress'>"
-                f"<p><b>{html.escape(self.summary())}</b></p>"
+                f"{path}<p><b>{html.escape(self.summary())}</b></p>"
                 f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
     def _repr_html_(self) -> str:
@@ -137,9 +157,11 @@ class Progress:
             ax.bar(weeks, heights, bottom=bottom, color=COLOURS[status], label=status, width=0.6)
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         ax.set_ylabel("exercises")
+        if len(weeks) > 8:
+            ax.tick_params(axis="x", labelrotation=45)
         counts = self.counts()
         ax.set_title(f"{counts[PASSED]} of {sum(counts.values())} exercises pass their checks" if self.rows
-                     else "No week notebooks found", fontsize=10)
+                     else "No course notebooks found", fontsize=10)
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
@@ -156,16 +178,26 @@ class Progress:
 
 
 def course_root(start: Path | None = None) -> Path | None:
-    """The nearest folder at or above ``start`` that holds ``release/weekNN/``."""
+    """The nearest folder at or above ``start`` that holds ``release/NAME/NAME.ipynb`` for a course notebook."""
     start = Path(start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if any((folder / "release").glob("week[0-9][0-9]/week[0-9][0-9].ipynb")):
+        if _course_notebooks(folder / "release"):
             return folder
     return None
 
 
+def _course_notebooks(folder: Path) -> dict[str, Path]:
+    """The course's notebooks (names in course.catalogue) in ``folder``: NAME/NAME.ipynb or NAME.ipynb."""
+    if not folder.is_dir():
+        return {}
+    found = {path.stem: path for path in folder.glob("*.ipynb") if path.stem in ORDER}
+    found.update({name: folder / name / f"{name}.ipynb" for name in ORDER
+                  if (folder / name / f"{name}.ipynb").is_file()})
+    return found
+
+
 def find_notebooks(folder: str | os.PathLike | None = None) -> dict[str, Path]:
-    """``{"week01": path, ...}``: ``folder/weekNN/weekNN.ipynb`` or ``folder/weekNN.ipynb``.
+    """``{"week01": path, ...}``: ``folder/NAME/NAME.ipynb`` or ``folder/NAME.ipynb`` for the course's notebooks.
 
     Without a folder: the ``release/`` folder of the course this is run in (found from the current
     directory upwards), else the current directory.
@@ -175,15 +207,11 @@ def find_notebooks(folder: str | os.PathLike | None = None) -> dict[str, Path]:
         folder = root / "release" if root else Path.cwd()
     folder = Path(folder)
     if folder.is_file():
-        return {folder.stem: folder} if WEEK_NAME.match(folder.stem) else {}
-    if not (any(folder.glob("week[0-9][0-9]/week[0-9][0-9].ipynb")) or any(folder.glob("week[0-9][0-9].ipynb"))) \
-            and (folder / "release").is_dir():
-        folder = folder / "release"  # a course root was given
-    found = {path.stem: path for path in folder.glob("week[0-9][0-9].ipynb")}
-    for path in folder.glob("week[0-9][0-9]/week[0-9][0-9].ipynb"):
-        if path.parent.name == path.stem:
-            found[path.stem] = path
-    return dict(sorted(found.items()))
+        return {folder.stem: folder} if folder.stem in ORDER else {}
+    found = _course_notebooks(folder)
+    if not found and (folder / "release").is_dir():
+        found = _course_notebooks(folder / "release")  # a course root was given
+    return {name: found[name] for name in in_course_order(found)}
 
 
 # ----------------------------------------------------------------------------- reading a notebook
@@ -484,19 +512,30 @@ def _execute_week(week: str, notebook_path: Path, plan: list[dict], mode: str) -
 
 
 def progress(folder: str | os.PathLike | None = None, weeks: list[str] | None = None,
-             cache: bool = True) -> Progress:
-    """Check every week notebook found in ``folder`` (see :func:`find_notebooks`) and collect the rows."""
+             cache: bool = True, path: str | None = None) -> Progress:
+    """Check every course notebook found in ``folder`` (see :func:`find_notebooks`) and collect the rows.
+
+    ``weeks`` keeps only those notebooks; ``path`` (a key of ``course.catalogue.PATHS``) only those of a
+    learning path, in its order.
+    """
+    if path is not None and path not in PATHS:
+        raise ValueError(f"no learning path called {path!r}; the paths are: {', '.join(PATHS)}.")
     notebooks = find_notebooks(folder)
+    wanted = list(PATHS[path].notebooks) if path is not None else None
     if weeks:
-        notebooks = {week: path for week, path in notebooks.items() if week in weeks}
+        wanted = [name for name in (wanted or in_course_order(notebooks)) if name in weeks]
+    if wanted is not None:
+        notebooks = {name: notebooks[name] for name in wanted if name in notebooks}
     rows: list[Row] = []
-    for week, path in notebooks.items():
-        rows.extend(_run_week(week, path, cache))
+    for week, notebook_path in notebooks.items():
+        rows.extend(_run_week(week, notebook_path, cache))
     first = next(iter(notebooks.values()), None)
-    return Progress(rows, first.parent if first else None)
+    missing = tuple(name for name in PATHS[path].notebooks if name not in notebooks) if path is not None else ()
+    return Progress(rows, first.parent if first else None, path, missing)
 
 
-def show(folder: str | os.PathLike | None = None, weeks: list[str] | None = None, cache: bool = True) -> None:
+def show(folder: str | os.PathLike | None = None, weeks: list[str] | None = None, cache: bool = True,
+         path: str | None = None) -> None:
     """Display the progress table and plot in a notebook (reads the notebooks as saved on disk).
 
     ``progress(...)`` returns the same rows as data, for your own use.
@@ -504,7 +543,7 @@ def show(folder: str | os.PathLike | None = None, weeks: list[str] | None = None
     import io
 
     from IPython.display import HTML, Image, display
-    result = progress(folder, weeks, cache)
+    result = progress(folder, weeks, cache, path)
     display(HTML(result.to_html()))
     if result.rows:
         png = io.BytesIO()
@@ -527,9 +566,14 @@ def main(argv: list[str] | None = None) -> int:
                     "not started yet. Checkpoint answers are listed as answered or not; they are checked when "
                     "a notebook is graded. Notebooks are read as saved on disk.")
     parser.add_argument("folder", nargs="?", default=None,
-                        help="a folder with weekNN/weekNN.ipynb or weekNN.ipynb files, a course root, or one "
-                             "notebook (default: the release/ folder of the course you are in)")
-    parser.add_argument("--week", action="append", metavar="weekNN", help="only this week (repeatable)")
+                        help="a folder with NAME/NAME.ipynb or NAME.ipynb files (week01 ... week12, quickstart, "
+                             "...), a course root, or one notebook (default: the release/ folder of the course "
+                             "you are in)")
+    parser.add_argument("--week", action="append", metavar="NAME",
+                        help="only this notebook, e.g. week03 or quickstart (repeatable)")
+    parser.add_argument("--path", choices=list(PATHS), metavar="PATH",
+                        help="only the notebooks of a learning path, in its order: " + "; ".join(
+                            f"{p.name} ({p.goal}, {p.duration})" for p in PATHS.values()))
     parser.add_argument("--plot", metavar="PNG", help="also save the plot (a bar per week) to this file")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
     parser.add_argument("--no-cache", action="store_true",
@@ -537,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.folder and not Path(args.folder).exists():
         parser.error(f"no such file or folder: {args.folder}")
-    result = progress(args.folder, args.week, cache=not args.no_cache)
+    result = progress(args.folder, args.week, cache=not args.no_cache, path=args.path)
     if args.json:
         print(json.dumps([asdict(row) for row in result.rows], indent=1))
     else:

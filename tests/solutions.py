@@ -11,9 +11,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def wrong_modules() -> dict:
-    """tests/wrong_weekNN.py for every week: its WRONG variants and its WRONG_SUBMISSION."""
-    names = sorted(p.stem for p in Path(__file__).parent.glob("wrong_week[0-9][0-9].py"))
-    return {name.removeprefix("wrong_"): importlib.import_module(name) for name in names}
+    """tests/wrong_NAME.py for every notebook (week01, quickstart, ...): its WRONG variants and WRONG_SUBMISSION."""
+    from course.catalogue import in_course_order, is_assignment_name
+    names = [p.stem.removeprefix("wrong_") for p in Path(__file__).parent.glob("wrong_*.py")]
+    return {name: importlib.import_module(f"wrong_{name}") for name in in_course_order(names)
+            if is_assignment_name(name) and (REPO / "source" / name / f"{name}.py").exists()}
 
 
 def renamed_source(function, name: str) -> str:

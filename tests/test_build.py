@@ -82,9 +82,23 @@ def test_cli_reports_errors_clearly(mini_course, monkeypatch, capsys):
     root = mini_course()
     monkeypatch.chdir(root)
     assert main(["build", "week42"]) == 1
-    assert "source/week42/week42.py does not exist (weeks with a source: week99)" in capsys.readouterr().err
+    assert "source/week42/week42.py does not exist (assignments with a source: week99)" in capsys.readouterr().err
     assert main(["build", "--no-execute"]) == 0
     assert "release/week99/ written" in capsys.readouterr().out
+
+
+def test_an_assignment_need_not_be_a_week(mini_course, monkeypatch, capsys):
+    """quickstart, metrics, ...: any lower-case name builds like a week, and a name nbgrader or Python would
+    choke on is refused with what to write instead."""
+    root = mini_course()
+    (root / "source" / "week99").rename(root / "source" / "primer")
+    (root / "source" / "primer" / "week99.py").rename(root / "source" / "primer" / "primer.py")
+    monkeypatch.chdir(root)
+    assert main(["build", "--no-execute"]) == 0
+    assert "release/primer/ written" in capsys.readouterr().out
+    assert sorted(p.name for p in (root / "release" / "primer").iterdir()) == ["primer.ipynb"]
+    assert main(["build", "Week-1"]) == 1
+    assert "'Week-1' is not an assignment name: expected lower-case letters and digits" in capsys.readouterr().err
 
 
 def test_leak_scanner_catches_a_copied_solution_line():

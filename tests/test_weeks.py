@@ -59,7 +59,7 @@ def test_week_meets_the_exercise_bar(week):
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_the_landing_page_and_the_readme_list_the_week_as_available(week):
-    number = week.removeprefix("week")
+    number = week.removeprefix("week")  # a week's row is keyed by its number, another notebook's by its name
     landing = "".join("".join(cell["source"]) for cell in json.loads((REPO / "START_HERE.ipynb").read_text())["cells"])
     row = next((line for line in landing.splitlines() if line.startswith(f"| {number} |")), "")
     assert f"[release/{week}/{week}.ipynb](release/{week}/{week}.ipynb)" in row and "available" in row, row
