@@ -30,8 +30,12 @@ lab: setup  ## open JupyterLab on the landing notebook, as students see it
 lab-instructor: setup  ## the same with nbgrader's instructor tools (Nbgrader menu, Formgrader, Create Assignment)
 	$(BIN)/jupyter lab $(LAB_ARGS) START_HERE.ipynb
 
+# Two pytest-xdist workers (one per core; tests/conftest.py keeps each file's tests together). TEST_WORKERS=0
+# runs everything in one process, in order, e.g. to debug: `make test TEST_WORKERS=0 PYTEST_ARGS="-x -k week03"`.
+TEST_WORKERS ?= 2
+
 test: setup  ## the whole test suite (what CI runs)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 build: setup  ## rebuild student releases from source/ (instructors)
 	$(BIN)/autograder build

@@ -74,7 +74,7 @@ def run(jobs: list[Job], on_result: Callable[[Result], None], *, workers: int | 
 
     # for good, not in a `with`: after such a block had exited, the next batch in the same process failed to
     # start its cluster (Security.temporary: KeyError 'comm' in dask's configuration)
-    dask.config.set(NO_MESSAGE_LOG)
+    dask.config.set(DASK_SETTINGS)
     return _run(jobs, on_result, workers, scheduler, prepare)
 
 
@@ -83,7 +83,11 @@ def run(jobs: list[Job], on_result: Callable[[Result], None], *, workers: int | 
 #: executed notebook). The grader's memory grew by 0.65 MB per notebook graded, and each worker's likewise; none
 #: of it is ever read. Workers started by the embedded cluster inherit this; `dask scheduler` / `dask worker`
 #: processes need DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH=0 (docs/instructor-workflow.md).
-NO_MESSAGE_LOG = {"distributed.admin.low-level-log-length": 0}
+DASK_SETTINGS = {"distributed.admin.low-level-log-length": 0,
+                  # Dask's 30 s to connect (a TLS handshake with each worker) ran out on a 2-core machine at a load
+                  # of 8 ("Timed out trying to connect to tls://127.0.0.1:..."), and the whole batch failed; an
+                  # address that refuses still fails at once, and `--scheduler` keeps its own 30 s (Client timeout).
+                  "distributed.comm.timeouts.connect": "120s"}
 
 
 def _run(jobs, on_result, workers, scheduler, prepare) -> dict:

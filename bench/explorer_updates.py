@@ -151,10 +151,10 @@ EXPLORERS = [("transform_explorer", transform_changes), ("gradient_descent_explo
              ("decision_regions_explorer", decision_regions_changes), ("threshold_explorer", threshold_changes),
              ("svm_explorer", svm_changes), ("boosting_explorer", boosting_changes),
              ("forest_explorer", forest_changes)]
-# Later weeks list their explorers beside this script: bench/explorer_changes_weekNN.py, each with its own
+# Later notebooks list their explorers beside this script: bench/explorer_changes_NAME.py, each with its own
 # EXPLORERS list of (explorer name, function returning [(control, value or CLICK)]), so a new week adds a
-# file instead of editing this one.
-for _path in sorted(Path(__file__).parent.glob("explorer_changes_week*.py")):
+# file instead of editing this one (NAME: week05 ... or quickstart, metrics, ...).
+for _path in sorted(Path(__file__).parent.glob("explorer_changes_*.py")):
     _spec = importlib.util.spec_from_file_location(_path.stem, _path)
     _module = importlib.util.module_from_spec(_spec)
     _module.CLICK = CLICK                       # the week's file may press buttons too

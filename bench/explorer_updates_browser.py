@@ -47,7 +47,7 @@ LAB_SETTINGS = {   # as tests/browser/conftest.py: no pop-ups, no autosave, ever
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
-# The explorers the in-process bench moves (its own list and every bench/explorer_changes_weekNN.py), by name.
+# The explorers the in-process bench moves (its own list and every bench/explorer_changes_NAME.py), by name.
 EXPLORERS = [name for name, _ in importlib.import_module("explorer_updates").EXPLORERS]
 BUDGET_MS = 150.0
 PRESS_TIMEOUT_MS = 4000   # no new picture by then: the key did not change the value

@@ -63,3 +63,19 @@ PATHS = {path.name: path for path in (
                  "runnable examples, the metrics and the traps, and one week each of supervised learning and "
                  "neural networks to re-test what you know."),
 )}
+
+
+def paths_table(available: set[str] | frozenset[str]) -> str:
+    """The learning paths as the markdown table START_HERE shows (tests/test_weeks.py keeps them equal).
+
+    A notebook of a path that is not built yet is named in italics with "(coming)", so a path never links to
+    a notebook that is not there.
+    """
+    def link(name: str) -> str:
+        return f"[{name}](release/{name}/{name}.ipynb)" if name in available else f"*{name} (coming)*"
+
+    rows = ["| goal | start with | how long | the notebooks, in order | progress along it |", "|---|---|---|---|---|"]
+    for path in PATHS.values():
+        rows.append(f"| **{path.goal}** | {path.start} | {path.duration} | "
+                    f"{' → '.join(link(name) for name in path.notebooks)} | `show(path=\"{path.name}\")` |")
+    return "\n".join(rows)

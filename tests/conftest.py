@@ -9,6 +9,26 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# `make test` runs the suite on two pytest-xdist workers (--dist loadgroup): a test file stays on one worker, so
+# its module fixtures (a notebook executed once, a cluster) are built once; the browser tests share one
+# JupyterLab and the hostile-class tests one graded class. The per-week files whose tests are independent and
+# each take up to two minutes are spread test by test, so that the two workers finish together.
+SPREAD_TEST_BY_TEST = {"test_roundtrip.py", "test_weeks_trusted.py", "test_weeks.py", "test_run_all.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.name in SPREAD_TEST_BY_TEST:
+            continue
+        if path.parent.name == "browser":
+            group = "browser"
+        elif path.name.startswith("test_hostile"):
+            group = "hostile-class"
+        else:
+            group = str(path.relative_to(REPO))
+        item.add_marker(pytest.mark.xdist_group(group))
+
 HEADER = """\
 # ---
 # jupyter:

@@ -214,6 +214,25 @@ def test_weeks_are_discovered_from_what_exists(tmp_path, monkeypatch):
     assert list(find_notebooks(flat)) == ["week01"]
 
 
+def test_a_learning_path_keeps_its_notebooks_in_its_order_and_names_the_missing_ones(tmp_path, capsys):
+    from course.catalogue import PATHS
+    folder = learner_folder(tmp_path, {week: release_notebook(week) for week in ("week08", "week07", "week03")})
+    result = progress(folder, path="deep-learning")        # blank notebooks: listed without running anything
+    assert result.weeks == ["week07", "week08"]             # week03 is not on the deep-learning path
+    assert result.missing == tuple(n for n in PATHS["deep-learning"].notebooks if n not in ("week07", "week08"))
+    table = result.table()
+    assert "Path 'deep-learning' (Deep-learning focus, 6–8 weeks)" in table
+    assert "Not in this folder: quickstart, week01, week09" in table.replace("\n", " ")
+    assert {row.status for row in result.rows} == {NOT_STARTED}
+    with pytest.raises(ValueError, match="no learning path called 'dl'; the paths are: interview, scratch"):
+        progress(folder, path="dl")
+    assert course_progress.main([str(folder), "--path", "review", "--no-cache"]) == 0
+    assert "Path 'review'" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        course_progress.main([str(folder), "--path", "dl"])
+    assert "invalid choice: 'dl'" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("week", [week for week in RELEASED if (REPO / "source" / week / f"{week}.py").exists()])
 def test_the_solutions_pass_every_exercise(tmp_path, week):
