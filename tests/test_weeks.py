@@ -66,3 +66,13 @@ def test_the_landing_page_and_the_readme_list_the_week_as_available(week):
     readme = (REPO / "README.md").read_text().splitlines()
     assert any(line.startswith(f"| {number} |") and line.endswith("| available |") for line in readme), \
         f"README's table of weeks does not list {week} as available"
+
+
+def test_the_landing_page_offers_the_learning_paths_of_the_catalogue():
+    """START_HERE's paths table is course.catalogue's, linking only notebooks that exist."""
+    from course.catalogue import paths_table
+    cells = json.loads((REPO / "START_HERE.ipynb").read_text())["cells"]
+    paths = "".join(next(cell["source"] for cell in cells if cell.get("id") == "start-paths"))
+    assert paths_table(set(WEEKS)) in paths
+    for target in (link.split("](", 1)[1].split(")", 1)[0] for link in paths.split("[")[1:] if "](" in link):
+        assert (REPO / target).exists(), target

@@ -13,6 +13,7 @@ Week 09: ``attention_map_explorer``, ``char_sampler_explorer``, ``positional_enc
 Week 10: ``nms_explorer``, ``diffusion_explorer``.
 Week 11: ``run_comparison_explorer``, ``batching_explorer``.
 Week 12: ``drift_explorer``.
+Metrics: ``metric_board_explorer``, ``outlier_metrics_explorer``.
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
 Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
@@ -54,6 +55,7 @@ _EXPORTS = {name: module for module, names in {
     "run_comparison": ("run_comparison_explorer", "RunComparison"),
     "batching": ("batching_explorer", "MicroBatching"),
     "drift_monitor": ("drift_explorer", "DriftSimulator"),
+    "metric_board": ("metric_board_explorer", "outlier_metrics_explorer", "MetricBoard", "OutlierBoard"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
 
