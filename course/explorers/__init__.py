@@ -1,5 +1,6 @@
 """Interactive explorers (ipywidgets): a pure model that computes what to show, and a thin view that draws it.
 
+Quick start: ``line_fit_explorer`` (a line or polynomial fit with train/test MSE and R²).
 Week 01: ``transform_explorer`` (a 2x2 matrix as a transformation of the plane) and
 ``gradient_descent_explorer`` (gradient descent on a 2-D loss surface, optionally with the learner's own code).
 Week 02: ``clt_explorer``, ``bayes_explorer``, ``sgd_explorer``.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {name: module for module, names in {
+    "line_fit": ("line_fit_explorer", "LineFit"),
     "transform": ("transform_explorer", "MatrixTransform", "TransformView", "PRESETS"),
     "gradient_descent": ("gradient_descent_explorer", "GradientDescentRun", "DescentResult", "Surface",
                          "QuadraticBowl", "BananaValley", "SURFACES", "reference_gradient_descent"),
