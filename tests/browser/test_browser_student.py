@@ -111,6 +111,20 @@ def test_finished_week01_runs_without_errors_and_its_explorer_redraws(page, lab,
     move_a_slider_and_see_the_picture_change(page, explorer)     # its first slider is the matrix entry a
 
 
+def test_the_quick_start_with_its_answers_runs_clean(page, lab, workspace):
+    """A learner's first notebook (issue 15): answered, Run All shows not one error, and every code cell ran."""
+    release = lab.root / "release" / "quickstart" / "quickstart.ipynb"
+    solved = filled_in(nbformat.read(release, as_version=4),
+                       read_text_notebook(lab.root / "source" / "quickstart" / "quickstart.py"))
+    path = release.with_name("quickstart_finished.ipynb")
+    nbformat.write(solved, path)
+    notebook = open_path(page, lab, str(path.relative_to(lab.root)), workspace)
+    notebook.run_all()
+    assert notebook.error_outputs() == [], notebook.error_outputs()[:1]
+    counts = notebook.execution_counts()
+    assert counts and all(re.fullmatch(r"\[\d+\]:", count) for count in counts), counts
+
+
 def test_a_student_fills_in_an_exercise_and_reads_the_checks_verdict(page, lab, workspace):
     notebook = open_path(page, lab, "release/week01/week01.ipynb", workspace)
     run_all_on_a_blank_release(notebook, "week01")
