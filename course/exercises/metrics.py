@@ -15,29 +15,15 @@ Davies–Bouldin index in week 05 (``week05.silhouette_samples``, ``week05.davie
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from course.checks import CheckFailure, diagnose
+from course.checks import CheckFailure
 from course.exercises import Case, Exercise, register
+from course.exercises.judging import judge as _judge
 
 EPS = float(np.finfo(np.float64).eps)   # scikit-learn's clipping of probabilities in log_loss (2.22e-16)
-
-
-def _judge(actual: Any, expected: Any, what: str, mistakes: Callable[[], dict[str, Any]], rtol: float,
-           atol: float) -> None:
-    """The generic diagnosis, or the named mistake whose value ``actual`` equals (``mistakes()``, only on failure).
-
-    (The same rule as ``course.exercises.torch_oracle.judge``, without importing torch for four NumPy metrics.)
-    """
-    problem = diagnose(actual, expected, rtol=rtol, atol=atol, what=what)
-    if problem is None:
-        return
-    for mistake, value in mistakes().items():
-        if value is not None and diagnose(actual, value, rtol=1e-6, atol=1e-8) is None:
-            raise CheckFailure(f"{what} is what {mistake} gives.")
-    raise CheckFailure(problem)
 
 
 def _as_float(value: Any, what: str) -> float:

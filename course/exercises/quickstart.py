@@ -18,7 +18,7 @@ import numpy as np
 
 from course.checks import CheckFailure, diagnose
 from course.exercises import Case, Exercise, register
-from course.exercises.torch_oracle import judge as _judge, matches as _matches
+from course.exercises.judging import judge as _judge, matches as _matches
 
 
 def _as_float(value: Any, what: str) -> float:

@@ -2,14 +2,13 @@
 the learner's mistake when their result equals what that mistake gives."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
 
-from course.checks import CheckFailure, diagnose
 
-RTOL, ATOL = 1e-7, 1e-9
+from course.exercises.judging import ATOL, RTOL, judge, matches, parts  # noqa: F401 (re-exported)
 
 
 def as_tensor(array: Any, grad: bool = False) -> torch.Tensor:
@@ -20,27 +19,3 @@ def as_array(tensor: torch.Tensor) -> np.ndarray:
     return tensor.detach().numpy().copy()
 
 
-def matches(actual: Any, value: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
-    try:
-        return diagnose(actual, value, rtol=rtol, atol=atol) is None
-    except Exception:   # a result of the wrong kind altogether is no particular mistake
-        return False
-
-
-def judge(actual: Any, expected: Any, what: str, mistakes: Callable[[], dict[str, Any]] = dict,
-          rtol: float = RTOL, atol: float = ATOL) -> None:
-    """Raise the generic diagnosis, or the named mistake (from ``mistakes()``, computed only on failure)."""
-    problem = diagnose(actual, expected, rtol=rtol, atol=atol, what=what)
-    if problem is None:
-        return
-    for mistake, value in mistakes().items():
-        if value is not None and matches(actual, value):
-            raise CheckFailure(f"{what} is what {mistake} gives.")
-    raise CheckFailure(problem)
-
-
-def parts(actual: Any, count: int, names: str, name: str) -> tuple:
-    if not (isinstance(actual, (tuple, list)) and len(actual) == count):
-        raise CheckFailure(f"{name} should be a tuple ({names}); got {type(actual).__name__}"
-                           + (f" of length {len(actual)}" if isinstance(actual, (tuple, list)) else "") + ".")
-    return tuple(actual)

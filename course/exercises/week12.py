@@ -21,7 +21,7 @@ import numpy as np
 
 from course.checks import CheckFailure, diagnose, expected_values_concealed
 from course.exercises import Case, Exercise, register
-from course.exercises.torch_oracle import judge as _judge, matches as _matches
+from course.exercises.judging import judge as _judge, matches as _matches
 
 EPSILON = 1e-4   # the share given to an empty bin in PSI
 
