@@ -14,6 +14,7 @@ Week 09: ``attention_map_explorer``, ``char_sampler_explorer``, ``positional_enc
 Week 10: ``nms_explorer``, ``diffusion_explorer``.
 Week 11: ``run_comparison_explorer``, ``batching_explorer``.
 Week 12: ``drift_explorer``.
+Pitfalls lab: ``leakage_explorer`` (feature selection before the split vs inside the folds, on pure noise).
 Metrics: ``metric_board_explorer``, ``outlier_metrics_explorer``.
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
@@ -57,6 +58,7 @@ _EXPORTS = {name: module for module, names in {
     "run_comparison": ("run_comparison_explorer", "RunComparison"),
     "batching": ("batching_explorer", "MicroBatching"),
     "drift_monitor": ("drift_explorer", "DriftSimulator"),
+    "leakage_lab": ("leakage_explorer", "LeakageLab"),
     "metric_board": ("metric_board_explorer", "outlier_metrics_explorer", "MetricBoard", "OutlierBoard"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
