@@ -16,6 +16,7 @@ Week 11: ``run_comparison_explorer``, ``batching_explorer``.
 Week 12: ``drift_explorer``.
 Pitfalls lab: ``leakage_explorer`` (feature selection before the split vs inside the folds, on pure noise).
 Metrics: ``metric_board_explorer``, ``outlier_metrics_explorer``.
+RL elective: ``gridworld_explorer`` (rewards, discount and ε on sliders; stepping through value iteration).
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
 Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
@@ -60,6 +61,7 @@ _EXPORTS = {name: module for module, names in {
     "drift_monitor": ("drift_explorer", "DriftSimulator"),
     "leakage_lab": ("leakage_explorer", "LeakageLab"),
     "metric_board": ("metric_board_explorer", "outlier_metrics_explorer", "MetricBoard", "OutlierBoard"),
+    "gridworld": ("gridworld_explorer", "GridworldStudy"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
 
