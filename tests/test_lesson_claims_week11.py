@@ -34,28 +34,37 @@ def _children() -> list:
 
 
 @pytest.fixture(scope="module")
-def run():
-    """The solution notebook's namespace after every code cell ran, and what the run left behind."""
+def run(tmp_path_factory):
+    """The solution notebook's namespace after every code cell ran, and what the run left behind.
+
+    The run gets a temporary folder of its own: in the shared /tmp, the week 11 notebook that another test
+    worker runs at the same time (its round trip, its Run All) left its own week11-* folders in the listing."""
     import matplotlib
     matplotlib.use("Agg")
     children_before = {p.pid for p in _children()}
-    temp_before = set(os.listdir(tempfile.gettempdir()))
+    private_tmp = tmp_path_factory.mktemp("week11-tmp")
     namespace: dict = {"__name__": "__main__"}
+    previous_tempdir = tempfile.tempdir
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
         patch.setenv("COURSE_HEADLESS", "1")
         patch.setenv("MPLBACKEND", "Agg")
-        for cell in read_text_notebook(SOURCE / "week11" / "week11.py").cells:
-            if cell.cell_type != "code":
-                continue
-            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
-            exec(compile(code, "week11", "exec"), namespace)
+        patch.setenv("TMPDIR", str(private_tmp))
+        tempfile.tempdir = str(private_tmp)
+        try:
+            for cell in read_text_notebook(SOURCE / "week11" / "week11.py").cells:
+                if cell.cell_type != "code":
+                    continue
+                code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
+                exec(compile(code, "week11", "exec"), namespace)
+        finally:
+            tempfile.tempdir = previous_tempdir
         left = sorted(os.listdir(folder))
     import matplotlib.pyplot as plt
     plt.close("all")
     namespace["_left_behind"] = left
     namespace["_new_children"] = [p for p in _children() if p.pid not in children_before]
-    namespace["_new_temp"] = sorted(set(os.listdir(tempfile.gettempdir())) - temp_before)
+    namespace["_new_temp"] = sorted(os.listdir(private_tmp))
     return namespace
 
 
