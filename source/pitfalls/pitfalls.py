@@ -378,7 +378,9 @@ def impute_train_test(X_train, X_test):
 X_train_holes = np.array([[1.0, 10.0], [np.nan, 30.0], [3.0, 20.0]])
 X_test_holes = np.array([[np.nan, np.nan], [7.0, 40.0]])
 imputed_train, imputed_test = impute_train_test(X_train_holes, X_test_holes)
-expect_close(imputed_train, [[1.0, 10.0, 0.0], [2.0, 30.0, 1.0], [3.0, 20.0, 0.0]], name="the imputed training rows")
+expect_close(imputed_train, [[1.0, 10.0, 0.0], [2.0, 30.0, 1.0], [3.0, 20.0, 0.0]], name="the imputed training rows",
+             slips={"means over the training and test rows together (the leak)":
+                    [[1.0, 10.0, 0.0], [11 / 3, 30.0, 1.0], [3.0, 20.0, 0.0]]})
 expect_close(imputed_test, [[2.0, 20.0, 1.0], [7.0, 40.0, 0.0]], name="the imputed test rows",
              slips={"means over the training and test rows together (the leak)": [[11 / 3, 25.0, 1.0], [7.0, 40.0, 0.0]],
                     "filling the test rows with their own means": [[7.0, 40.0, 1.0], [7.0, 40.0, 0.0]]})
