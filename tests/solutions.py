@@ -48,3 +48,30 @@ def _solution_namespace(week: str) -> dict:
 
 
 from autograder.notebooks import filled_in  # noqa: E402,F401 (re-exported for the tests)
+
+
+def lesson_text(name: str) -> str:
+    """A notebook's source text with comment markers and line breaks removed, for quoting the lesson."""
+    lines = (REPO / "source" / name / f"{name}.py").read_text().splitlines()
+    return " ".join(line.lstrip("# ").strip() for line in lines)
+
+
+def run_every_code_cell(name: str) -> dict:
+    """The solution notebook's namespace after every code cell ran in this process, headless (magics dropped,
+    no `from __future__` of the caller leaking into the cells)."""
+    import matplotlib
+    import pytest
+    from autograder.notebooks import read_text_notebook
+    namespace: dict = {"__name__": "__main__"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSE_HEADLESS", "1")
+        patch.setenv("MPLBACKEND", "Agg")
+        matplotlib.use("Agg")
+        for cell in read_text_notebook(REPO / "source" / name / f"{name}.py").cells:
+            if cell.cell_type != "code":
+                continue
+            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
+            exec(compile(code, name, "exec", dont_inherit=True), namespace)
+    import matplotlib.pyplot as plt
+    plt.close("all")
+    return namespace

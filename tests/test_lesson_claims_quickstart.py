@@ -9,7 +9,6 @@ the script that trains it (bench/pretrain_quickstart_digits.py).
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 import torch
 
 from autograder.notebooks import read_text_notebook
+from solutions import lesson_text, run_every_code_cell
 from course import quickstart_digits
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,8 +26,7 @@ pytestmark = pytest.mark.slow
 
 
 def lesson() -> str:
-    """The notebook's text with comment markers and line breaks removed, for quoting."""
-    return " ".join(line.lstrip("# ").strip() for line in SOURCE.read_text().splitlines())
+    return lesson_text("quickstart")
 
 
 def answer(name: str):
@@ -42,21 +41,7 @@ def answer(name: str):
 
 @pytest.fixture(scope="module")
 def run():
-    """The solution notebook's namespace after every code cell ran."""
-    namespace: dict = {"__name__": "__main__"}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COURSE_HEADLESS", "1")
-        patch.setenv("MPLBACKEND", "Agg")
-        import matplotlib
-        matplotlib.use("Agg")
-        for cell in read_text_notebook(SOURCE).cells:
-            if cell.cell_type != "code":
-                continue
-            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
-            exec(compile(code, "quickstart", "exec", dont_inherit=True), namespace)
-    import matplotlib.pyplot as plt
-    plt.close("all")
-    return namespace
+    return run_every_code_cell("quickstart")
 
 
 # ----------------------------------------------------------------------------- 1. linear regression

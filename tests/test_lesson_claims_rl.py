@@ -6,41 +6,24 @@ about exactly what a learner's run prints. The checkpoint's answers are recomput
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from autograder.notebooks import read_text_notebook
+from solutions import lesson_text, run_every_code_cell
 
-SOURCE = Path(__file__).resolve().parents[1] / "source" / "rl" / "rl.py"
 
 pytestmark = pytest.mark.slow
 
 
 def lesson() -> str:
-    """The notebook's text with comment markers and line breaks removed, for quoting."""
-    return " ".join(line.lstrip("# ").strip() for line in SOURCE.read_text().splitlines())
+    return lesson_text("rl")
 
 
 @pytest.fixture(scope="module")
 def run():
-    """The solution notebook's namespace after every code cell ran."""
-    namespace: dict = {"__name__": "__main__"}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COURSE_HEADLESS", "1")
-        patch.setenv("MPLBACKEND", "Agg")
-        import matplotlib
-        matplotlib.use("Agg")
-        for cell in read_text_notebook(SOURCE).cells:
-            if cell.cell_type != "code":
-                continue
-            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
-            exec(compile(code, "rl", "exec", dont_inherit=True), namespace)
-    import matplotlib.pyplot as plt
-    plt.close("all")
-    return namespace
+    return run_every_code_cell("rl")
 
 
 def test_discounting_and_the_horizon(run):
