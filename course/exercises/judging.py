@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
 from course.checks import CheckFailure, diagnose
 
 RTOL, ATOL = 1e-7, 1e-9
@@ -34,3 +36,16 @@ def parts(actual: Any, count: int, names: str, name: str) -> tuple:
         raise CheckFailure(f"{name} should be a tuple ({names}); got {type(actual).__name__}"
                            + (f" of length {len(actual)}" if isinstance(actual, (tuple, list)) else "") + ".")
     return tuple(actual)
+
+
+def as_float(value: Any, what: str) -> float:
+    """A single number out of what the learner returned, or a CheckFailure that says what came back instead."""
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise CheckFailure(f"{what} is {value!r}, but a number was expected.")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailure(f"{what} is a {type(value).__name__}, but a number was expected.") from None
+    if array.size != 1:
+        raise CheckFailure(f"{what} has shape {array.shape}, but a single number was expected.")
+    return float(array.reshape(()))

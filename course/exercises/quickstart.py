@@ -18,19 +18,7 @@ import numpy as np
 
 from course.checks import CheckFailure, diagnose
 from course.exercises import Case, Exercise, register
-from course.exercises.judging import judge as _judge, matches as _matches
-
-
-def _as_float(value: Any, what: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or value is None:
-        raise CheckFailure(f"{what} is {value!r}, but a number was expected.")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailure(f"{what} is a {type(value).__name__}, but a number was expected.") from None
-    if array.size != 1:
-        raise CheckFailure(f"{what} has shape {array.shape}, but a single number was expected.")
-    return float(array.reshape(()))
+from course.exercises.judging import as_float as _as_float, judge as _judge, matches as _matches
 
 
 # ----------------------------------------------------------------------------- split_indices
