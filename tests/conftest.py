@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -16,6 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 SPREAD_TEST_BY_TEST = {"test_roundtrip.py", "test_weeks_trusted.py", "test_weeks.py", "test_run_all.py"}
 
 
+# tryfirst: xdist's worker turns the marks into node ids in its own hook of this name, which must run after ours.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = Path(str(item.fspath))
@@ -28,6 +31,15 @@ def pytest_collection_modifyitems(config, items):
         else:
             group = str(path.relative_to(REPO))
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_configure(config):
+    # pytest 9.2's node ids drop the marks silently (pytest-xdist#1386): each worker would then build its own
+    # JupyterLab and graded class, and the two classes' fork bombs and memory hogs would overload the machine.
+    if config.getoption("dist", "no") == "loadgroup" and Version(pytest.__version__) >= Version("9.2"):
+        raise pytest.UsageError(f"pytest {pytest.__version__} breaks pytest-xdist's --dist loadgroup "
+                                "(pytest-xdist#1386): `make setup` installs the version pyproject.toml pins")
+
 
 HEADER = """\
 # ---

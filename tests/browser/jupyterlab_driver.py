@@ -93,8 +93,18 @@ class Notebook:
         entry.click()
 
     def run_all(self) -> None:
-        self.menu("Run", "Run All Cells")
-        self.page.wait_for_timeout(1000)
+        """Run > Run All Cells, chosen again if no prompt changes within 15 s (on a loaded machine the click can
+        land before the menu has drawn its items: every prompt then stayed `[ ]` and the wait saw an idle kernel)."""
+        before = self.execution_counts()
+        for attempt in range(3):
+            if attempt:
+                self.page.keyboard.press("Escape")  # a menu the last click left open
+            self.menu("Run", "Run All Cells")
+            deadline = time.monotonic() + 15
+            while self.execution_counts() == before and time.monotonic() < deadline:
+                self.page.wait_for_timeout(250)
+            if self.execution_counts() != before:
+                break
         self.wait_until_idle()
 
     def run_cell(self, cell: Locator) -> None:

@@ -93,9 +93,9 @@ def cases(root, port):
         "sleeps": ({"logsumexp": "import time\ntime.sleep(3600)"}, {}, 4, "took longer than"),
         "kills-its-process": ({"logsumexp": "import os\nos._exit(9)"}, {}, 4, "died"),
         "exits": ({"logsumexp": "raise SystemExit(0)"}, {}, 4, "logsumexp"),
-        # blocks of 1 GB, refused at once by the 1024 MB limit: with 100 MB blocks the ~7 that fit were zeroed first,
-        # which took over the 5 s cell limit when the suite's other worker loaded the machine ("took longer than")
-        "exhausts-memory": ({"logsumexp": "hog = [bytearray(10**9) for _ in range(1000)]"}, {}, 4, "MemoryError"),
+        # blocks of 4 GB, each beyond the 1024 MB limit, so the first is refused before a page is touched: blocks
+        # that fit (100 MB, 1 GB) were zeroed first, which took over the 5 s cell limit on a loaded machine
+        "exhausts-memory": ({"logsumexp": "hog = [bytearray(4 * 10**9) for _ in range(1000)]"}, {}, 4, "MemoryError"),
         "forks-many": ({"logsumexp": code('''
             import os
             while True:
