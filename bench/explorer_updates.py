@@ -13,6 +13,7 @@ The compute time is the one the explorer measured inside that same update (``box
 """
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import os
 import sys
@@ -180,7 +181,11 @@ def measure(build, changes: Changes) -> dict[str, np.ndarray]:
     return {"compute": np.array(compute), "full": np.array(full)}
 
 
-def main(words: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n")[-1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("words", nargs="*", metavar="WORD", help="only explorers whose name contains a word")
+    words = parser.parse_args(argv).words
     chosen = [(name, changes_of) for name, changes_of in EXPLORERS if not words or any(w in name for w in words)]
     if not chosen:
         print(f"no explorer name contains {' or '.join(words)}; they are: {', '.join(n for n, _ in EXPLORERS)}")
@@ -203,4 +208,4 @@ def main(words: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())

@@ -18,6 +18,7 @@ run, tracemalloc's peak (tracemalloc's own bookkeeping inflates the resident siz
 """
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -131,7 +132,10 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--one"]:
         print(json.dumps(measure(argv[1], argv[2], argv[3] == "1", argv[4] == "1")))
         return
-    sizes = [int(float(a) * MB) for a in argv] or [16 * MB, 24 * MB]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n")[-1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=float, metavar="MB", help="message sizes in MB (default: 16 24)")
+    sizes = [int(size * MB) for size in parser.parse_args(argv).sizes] or [16 * MB, 24 * MB]
     with tempfile.TemporaryDirectory() as folder:
         rows = [run("bomb: before", 0, False, Path(folder)), run("bomb: after", 0, False, Path(folder)),
                 run("largest legitimate", 0, True, Path(folder))]

@@ -8,6 +8,7 @@ kernel's peak resident memory is read from getrusage(RUSAGE_CHILDREN) after a se
 """
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -38,8 +39,14 @@ def measure(week: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def main(weeks: list[str]) -> None:
-    weeks = weeks or find_weeks(ROOT)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n")[1])
+    parser.add_argument("notebooks", nargs="*", metavar="NAME",
+                        help="notebooks to run (source/NAME/NAME.py), e.g. week03 rl; default: all of them")
+    weeks = parser.parse_args(argv).notebooks or find_weeks(ROOT)
+    unknown = [week for week in weeks if not (ROOT / "source" / week / f"{week}.py").exists()]
+    if unknown:
+        parser.error(f"no source/NAME/NAME.py for {', '.join(unknown)}; the notebooks are: {', '.join(find_weeks(ROOT))}")
     print(f"{'notebook':<15}{'seconds':>10}{'peak MB':>10}   within the bar ({LIMIT_SECONDS:.0f} s, {LIMIT_MB:.0f} MB)")
     for week in weeks:
         figures = measure(week)
@@ -48,4 +55,4 @@ def main(weeks: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
