@@ -16,7 +16,7 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*$")
 
 WEEKS = tuple(f"week{n:02d}" for n in range(1, 13))
 # The order of the table on START_HERE, in the README and in `python -m course.progress`.
-ORDER = ("quickstart", *WEEKS, "pitfalls", "metrics", "interview", "rl", "recsys", "semisupervised", "automl",
+ORDER = ("quickstart", *WEEKS, "pitfalls", "metrics", "projects", "interview", "rl", "recsys", "semisupervised", "automl",
          "timeseries")
 
 
@@ -51,9 +51,9 @@ PATHS = {path.name: path for path in (
                  "the algorithms interviewers ask you to derive or code, the metrics and traps they probe, and the "
                  "interview track's drills; skips the MLOps and advanced deep-learning weeks."),
     LearningPath("scratch", "Learn from scratch", "week 01 (mathematics first)", "8–12 weeks",
-                 ("quickstart", *WEEKS, "pitfalls", "metrics"),
-                 "every week in order, the mathematics first, with the pitfalls lab and the metrics reference at "
-                 "the end."),
+                 ("quickstart", "week01", "week02", "week03", "week04", "projects", *WEEKS[4:], "pitfalls", "metrics"),
+                 "every week in order, the mathematics first, the Phase 2 projects after week 04, the pitfalls lab and the "
+                 "metrics reference at the end."),
     LearningPath("deep-learning", "Deep-learning focus", "week 07 (neural networks)", "6–8 weeks",
                  ("quickstart", "week01", "week07", "week08", "week09", "week10", "metrics"),
                  "gradients and optimisation (week 01), then neural networks to generative models; skips classical "

@@ -220,11 +220,13 @@ def test_best_run_reference_is_pandas_sort_with_ties_to_the_earliest():
     assert oracle.reference_best_run(runs.iloc[1:2], "m", "min") is None
 
 
-def test_stores_stay_in_their_folder_and_mlflow_state_comes_back(tmp_path, monkeypatch):
+def test_stores_stay_in_their_folder_and_mlflow_state_comes_back(tmp_path, tmp_path_factory, monkeypatch):
     import mlflow
 
     import wrong_week11
 
+    # a private temp folder: another worker running week 11 leaves its own week11-* folders in /tmp meanwhile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("private-tmp")))
     monkeypatch.chdir(tmp_path)                       # a wrong function that logs to Default must not write here
     previous = mlflow.get_tracking_uri()
     try:

@@ -180,7 +180,15 @@ def test_the_pretraining_script_reproduces_the_shipped_weights():
     shipped = torch.load(quickstart_digits.WEIGHTS, weights_only=True)
     retrained = network.state_dict()
     assert shipped.keys() == retrained.keys()
-    assert all(torch.allclose(shipped[k], retrained[k], atol=1e-5) for k in shipped)
+    # Bit-equal weights only on the CPU that trained them: oneDNN picks kernels by instruction set (AVX2, AVX-512),
+    # whose rounding differs, and 40 epochs grow it to ~5e-3 on weights of ~0.8 (measured between two machines).
+    # What must hold everywhere: the same network, classifying every held-out digit as the shipped one does.
+    assert all(torch.allclose(shipped[k], retrained[k], atol=2e-2) for k in shipped)
+    reloaded = quickstart_digits.load_pretrained()
+    _, _, X_val, _ = quickstart_digits.old_split()
+    images = torch.from_numpy(quickstart_digits.shifted(X_val, np.random.default_rng(1)))
+    with torch.no_grad():
+        assert torch.equal(reloaded(images).argmax(1), network(images).argmax(1))
 
 
 def test_transfer_beats_training_from_scratch_with_five_labels_per_class(run):

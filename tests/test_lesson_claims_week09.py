@@ -7,7 +7,6 @@ are about exactly what a learner's run prints.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -31,20 +30,18 @@ def lesson(week: str) -> str:
 
 @pytest.fixture(scope="module")
 def run():
-    """The solution notebook's namespace after every code cell ran, and how long that took."""
+    """The solution notebook's namespace after every code cell ran (bench/week_execution.py times it)."""
     namespace: dict = {"__name__": "__main__"}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COURSE_HEADLESS", "1")
         patch.setenv("MPLBACKEND", "Agg")
         import matplotlib
         matplotlib.use("Agg")
-        started = time.perf_counter()
         for cell in read_text_notebook(SOURCE / "week09" / "week09.py").cells:
             if cell.cell_type != "code":
                 continue
             code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
             exec(compile(code, "week09", "exec"), namespace)
-        namespace["_seconds"] = time.perf_counter() - started
     torch.set_num_threads(1)
     return namespace
 
@@ -54,7 +51,7 @@ def run():
 
 def test_the_pretrained_digit_network(run):
     assert "a convolutional network is **pretrained on the digits 0 to 4**" in lesson("week09")
-    assert run["source_accuracy"] > 0.95 and run["pretrain_seconds"] < 10
+    assert run["source_accuracy"] > 0.95
 
 
 def test_what_the_transfer_table_says(run):
@@ -75,7 +72,6 @@ def test_what_the_transfer_table_says(run):
     assert all(scratch[n] == table.loc[n].max() for n in (1, 5, 30)), table
     assert "with one example per class it already gets about four in five test digits right" in text
     assert abs(scratch[1] - 0.8) < 0.04, table
-    assert run["transfer_seconds"] < 15
 
 
 # ----------------------------------------------------------------------------- attention
@@ -118,7 +114,6 @@ def test_the_gpt_beats_the_bigram_model(run):
     assert "the shipped one, trained ten times longer and a bit larger, is far better still" in text
     assert run["gpt_loss"] < run["small_gpt_loss"] - 0.3
     assert abs(run["gpt_loss"] - pretrain.RECORDED_HELD_OUT) < 0.05
-    assert run["gpt_seconds"] < 20
 
 
 # ----------------------------------------------------------------------------- classification
@@ -139,7 +134,6 @@ def test_the_classification_table(run):
     assert "the plain **TF-IDF + logistic regression baseline is the best** of all here, by more than twenty points" \
         in text
     assert tfidf - max(frozen, tuned, scratch) > 0.2
-    assert run["classifier_seconds"] < 20
 
 
 def test_the_learned_positions_are_only_weakly_ordered(run):
@@ -149,12 +143,6 @@ def test_the_learned_positions_are_only_weakly_ordered(run):
     similarity = PositionalPatterns(kind=KINDS[1]).compute().similarity
     assert abs(np.mean(np.diag(similarity, 1)) - 0.07) < 0.02
     assert abs(np.mean(np.diag(similarity, 20)) - 0.02) < 0.02
-
-
-def test_the_week_runs_in_its_budget(run):
-    """The whole notebook (bench/week_execution.py measures it properly): well inside 60 s, here with margin for
-    a loaded test machine."""
-    assert run["_seconds"] < 90
 
 
 # ----------------------------------------------------------------------------- checkpoint

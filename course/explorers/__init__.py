@@ -17,6 +17,9 @@ Week 12: ``drift_explorer``.
 Pitfalls lab: ``leakage_explorer`` (feature selection before the split vs inside the folds, on pure noise).
 Metrics: ``metric_board_explorer``, ``outlier_metrics_explorer``.
 RL elective: ``gridworld_explorer`` (rewards, discount and ε on sliders; stepping through value iteration).
+Projects: ``churn_cost_explorer`` (the churn model's threshold priced by the costs of a needless offer and a lost customer).
+Time-series elective: ``backtest_explorer`` (TimeSeriesSplit's folds, gap and window; each baseline's forecasts).
+Recommendation elective: ``recommender_explorer`` (rank and λ of a factorisation; one user's top-k list).
 What they share (the learner's-function gate, the box, the status line, the PNG) lives in ``view``.
 
 Names are imported on first use: the week 04 explorers load scikit-learn, which takes about a second, and
@@ -62,6 +65,9 @@ _EXPORTS = {name: module for module, names in {
     "leakage_lab": ("leakage_explorer", "LeakageLab"),
     "metric_board": ("metric_board_explorer", "outlier_metrics_explorer", "MetricBoard", "OutlierBoard"),
     "gridworld": ("gridworld_explorer", "GridworldStudy"),
+    "churn_cost": ("churn_cost_explorer", "ChurnCostStudy"),
+    "backtest": ("backtest_explorer", "BacktestStudy"),
+    "recommender": ("recommender_explorer", "RecommenderStudy"),
 }.items() for name in names}
 _MODULES = {*_EXPORTS.values(), "view", "timing"}
 
