@@ -180,7 +180,10 @@ def rmsle(y_true, y_pred):
 # +1, RMSLE = sqrt((1 + 1) / 2) = 1.
 e = np.e
 expect_close(rmsle(np.array([e - 1, e ** 2 - 1]), np.array([0.0, e ** 3 - 1])), 1.0, rtol=1e-9,
-             name="rmsle([e − 1, e² − 1], [0, e³ − 1])")
+             name="rmsle([e − 1, e² − 1], [0, e³ − 1])",
+             slips={"base-10 logarithms (np.log10) where RMSLE uses natural ones": 1 / np.log(10),
+                    "the log of the error, log(1 + |ŷ − y|), instead of the error of the logs":
+                        np.sqrt(np.mean(np.log1p(np.array([e - 1, e ** 3 - e ** 2])) ** 2))})
 expect_close(rmsle(np.array([1.0, 3.0, 7.0]), np.array([0.0, 1.0, 3.0])), np.sqrt(np.mean(np.log([2, 2, 2]) ** 2)),
              rtol=1e-9, name="rmsle of predictions at half of each 1 + y (ln 2)",
              slips={"the mean squared log error without the square root (MSLE)": np.log(2) ** 2,
