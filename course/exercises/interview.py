@@ -91,6 +91,11 @@ register(Exercise(
 ))
 
 
+def _parameter_count(layer) -> int:
+    """What the three counting exercises are compared with: the parameters torch itself allocates."""
+    return sum(p.numel() for p in layer.parameters())
+
+
 def _conv_parameter_cases(rng: np.random.Generator) -> list[Case]:
     cases = [dict(in_channels=3, out_channels=64, kernel_size=3, bias=True),
              dict(in_channels=1, out_channels=1, kernel_size=1, bias=False),
@@ -104,7 +109,7 @@ def reference_conv2d_parameters(case: Case) -> int:
     torch = _torch()
     layer = torch.nn.Conv2d(case["in_channels"], case["out_channels"], case["kernel_size"], bias=case["bias"],
                             device="meta")
-    return sum(p.numel() for p in layer.parameters())
+    return _parameter_count(layer)
 
 
 register(Exercise(
@@ -131,7 +136,7 @@ def reference_lstm_parameters(case: Case) -> int:
     torch = _torch()
     layer = torch.nn.LSTM(case["input_size"], case["hidden_size"], case["num_layers"], bias=case["bias"],
                           device="meta")
-    return sum(p.numel() for p in layer.parameters())
+    return _parameter_count(layer)
 
 
 register(Exercise(
@@ -157,7 +162,7 @@ def _attention_cases(rng: np.random.Generator) -> list[Case]:
 def reference_attention_parameters(case: Case) -> int:
     torch = _torch()
     layer = torch.nn.MultiheadAttention(case["embed_dim"], case["num_heads"], bias=case["bias"], device="meta")
-    return sum(p.numel() for p in layer.parameters())
+    return _parameter_count(layer)
 
 
 register(Exercise(
