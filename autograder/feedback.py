@@ -42,6 +42,7 @@ class StepWords:
     label: str
     hidden: bool
     grade_key: str = ""   # a grade() step: its line in the ledger says how many randomized checks ran
+    named_when_graded: bool = False  # its words are the grader's "✓ ..." line (a per-student explanation)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Question:
     answer_id: str | None = None
     kinds: dict[str, str] = field(default_factory=dict)   # graded grade_id -> public | randomized | fixed | manual
     steps: dict[str, list[StepWords]] = field(default_factory=dict, repr=False)  # grade_id -> its steps
+    model_answer: str = ""   # a written answer's model answer, when the source lets feedback show it
 
     @property
     def plain_title(self) -> str:
@@ -79,14 +81,19 @@ def _step_words(cell) -> list[StepWords]:
         steps = plan_test_cell(cell.source)
     except (PlanError, SyntaxError, ValueError):
         return []
-    return [StepWords(s.label, s.hidden) if isinstance(s, Check) else StepWords(s.function, s.hidden, s.key)
-            for s in steps if isinstance(s, (Check, Grade))]
+    return [StepWords(s.label, s.hidden, named_when_graded=s.named_when_graded) if isinstance(s, Check)
+            else StepWords(s.function, s.hidden, s.key) for s in steps if isinstance(s, (Check, Grade))]
 
 
 def _owner(grade_id: str, answer_ids: list[str]) -> str:
     """The question a test cell belongs to: the longest answer id it extends (softmax_hidden -> softmax)."""
     owners = [a for a in answer_ids if grade_id == a or grade_id.startswith(a + "_")]
     return max(owners, key=len) if owners else TEST_SUFFIX.sub("", grade_id)
+
+
+# A written answer's source cell is secret, as any solution: this tag lets the feedback show it as the model
+# answer once the notebook is graded (interview's design prompts). nbgrader's release keeps tags, never the text.
+MODEL_ANSWER_TAG = "model-answer-in-feedback"
 
 
 def outline(source: nbformat.NotebookNode) -> list[Question]:
@@ -115,6 +122,8 @@ def outline(source: nbformat.NotebookNode) -> list[Question]:
             questions[key] = Question(key, label or heading or key, heading if label else "")
         if meta.get("solution"):
             questions[key].answer_id = grade_id
+            if cell.cell_type == "markdown" and MODEL_ANSWER_TAG in cell.metadata.get("tags", []):
+                questions[key].model_answer = cell.source
         if meta.get("grade"):
             questions[key].kinds[grade_id] = _test_kind(cell)
             if cell.cell_type == "code":
@@ -175,8 +184,13 @@ class CheckResult:
         if not self.steps:
             return [line.lstrip("✓ ").strip() for line in self.message.splitlines() if line.strip()]
         lines = []
-        for step in self.steps:
-            if step.grade_key:
+        # A passed cell's ledger has one "✓ ..." line per step, in order (no held-out step among them).
+        graded = [line[2:].strip() for line in self.ledger_message.splitlines() if line.startswith("✓ ")]
+        graded = graded if self.passed and len(graded) == len(self.steps) else []
+        for position, step in enumerate(self.steps):
+            if step.named_when_graded and graded:
+                lines.append(graded[position])
+            elif step.grade_key:
                 count = re.search(rf"✓ {re.escape(step.grade_key)}: (\d+) randomized", self.ledger_message)
                 lines.append(f"{step.label}: {count[1] + ' ' if count else ''}randomized checks against the "
                              "library reference")
@@ -351,6 +365,9 @@ TEMPLATE = """<!DOCTYPE html>
     <pre class="{{ 'text' if q.answer_is_text else 'code' }}">{{ q.answer if q.answer.strip() else '(empty)' }}</pre>
     {% if q.error %}<p class="error-label">Your cell raised an error when it ran:</p><pre class="error">{{ q.error }}</pre>{% endif %}
   </details>
+  {% endif %}
+  {% if q.question.model_answer %}
+  <details class="model-answer"><summary>Model answer</summary><pre class="text">{{ q.question.model_answer }}</pre></details>
   {% endif %}
 </section>
 {% endfor %}

@@ -258,7 +258,10 @@ def _decide_check(sandbox: _Sandbox, step: Check, trusted: dict, grade_id: str) 
         return False, str(failure)
     except Exception as error:  # the instructor's check itself failed: say so, do not crash the batch
         return False, f"the grader could not evaluate this check ({type(error).__name__}: {error})"
-    return True, f"✓ {step.label}"
+    # A name computed here (parameters("quiz.q01")["why"]: the explanation of this student's question) says
+    # more than the planner's words from the source; one the sandbox computed could be the learner's text.
+    named = keywords.get("name") if dict(arguments).get("name", ("remote",))[0] == "value" else None
+    return True, f"✓ {named.strip() if isinstance(named, str) and named.strip() else step.label}"
 
 
 def _decide_grade(sandbox: _Sandbox, step: Grade, seed: int) -> tuple[bool, str]:

@@ -54,6 +54,7 @@ class Check:
     line: int
     label: str = ""                            # what the check is about, in words, for "✓ ..." lines
     hidden: bool = False                       # between ### BEGIN/END HIDDEN TESTS
+    named_when_graded: bool = False            # name= is computed (a per-student text): the grader words it
 
 
 @dataclass(frozen=True)
@@ -195,8 +196,10 @@ def _check_step(node: ast.Expr, name: str, context: _Context) -> Check:
     arguments = tuple([(None, ast.unparse(a)) for a in call.args[1:]] +
                       [(k.arg, ast.unparse(k.value)) for k in call.keywords])
     hidden = node.lineno in context.hidden
+    named = next((k.value for k in call.keywords if k.arg == "name"), None)
     return Check(name, ast.unparse(call.args[0]), arguments, node.lineno,
-                 _label(call, name, hidden, context.loop_values), hidden)
+                 _label(call, name, hidden, context.loop_values), hidden,
+                 named is not None and not _literal_text(named, context.loop_values))
 
 
 LABEL_WIDTH = 60

@@ -724,7 +724,7 @@ grade("week07.affine_backward", affine_backward)
 # gradient once per edge of the graph: one backward sweep costs a small constant times the forward pass, whatever
 # the number of parameters). Write your answer in the cell below (LaTeX with `$…$` is welcome).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "backprop_derivation", "locked": false, "points": 4, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] tags=["model-answer-in-feedback"] nbgrader={"grade": true, "grade_id": "backprop_derivation", "locked": false, "points": 4, "schema_version": 3, "solution": true, "task": false}
 # *Model answer.* With $p_k = e^{z_k}/\sum_j e^{z_j}$ and $L = -z_y + \log\sum_j e^{z_j}$:
 # $\partial L/\partial z_k = -\mathbb 1[k = y] + p_k$, so $\delta_2 := \partial L/\partial z = p - e_y$ ($K$-vector).
 # Since $z = W_2 h + b_2$: $\partial L/\partial W_2 = \delta_2 h^\top$ ($K \times H$), $\partial L/\partial b_2 =
@@ -752,7 +752,7 @@ grade("week07.affine_backward", affine_backward)
 # view; RNN: sequential, slow to train, long-range memory still hard; transformer: cost quadratic in the sequence
 # length, data-hungry; autoencoder: reconstructions blurry / the code need not be useful for a given task).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "five_architectures", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] tags=["model-answer-in-feedback"] nbgrader={"grade": true, "grade_id": "five_architectures", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false}
 # *Model answer.* **MLP**: stacked affine maps and non-linearities for tabular vectors of fixed size; it assumes
 # nothing about the order of its inputs (every input meets every unit), so it is a universal approximator but
 # parameter-hungry and blind to image or sequence structure. **CNN**: for images, audio, any grid; small filters
@@ -952,7 +952,7 @@ budget
 # small model such as gradient-boosted trees, p99 not the mean), the imbalance (class weights or a threshold from
 # the costs, validation by time), and the delayed labels (proxy signals, monitoring input drift meanwhile).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "design_fraud", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] tags=["model-answer-in-feedback"] nbgrader={"grade": true, "grade_id": "design_fraud", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # *Model answer.* Goal: minimise fraud losses plus the cost of blocking good customers; offline metric the precision–
 # recall curve and the expected cost at the chosen threshold, with the threshold set from the two costs (a missed
 # fraud costs the amount, a false block perhaps a few euros of goodwill). Data: payment features (amount, merchant
@@ -974,7 +974,7 @@ budget
 # system (cheap candidate generation, e.g. embeddings with approximate nearest neighbours over millions of items,
 # then a heavier ranker over a few hundred), precomputation and caching, cold start for new users and videos.
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "design_recommender", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] tags=["model-answer-in-feedback"] nbgrader={"grade": true, "grade_id": "design_recommender", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # *Model answer.* Goal: long-term watch time and satisfaction, not clicks alone (clickbait); offline, recall@k for
 # candidates and NDCG for the ranking, on a later time window; online, an A/B test. Data: impressions, plays, watch
 # time, skips; correct for position bias (items shown first get clicked more). Baseline: most popular in the user's
@@ -996,7 +996,7 @@ budget
 # prior, concept), statistics (PSI or KS per feature, with a threshold and a window), performance on the labelled
 # cohorts, a retraining and validation procedure (time-based backtest, champion–challenger, fairness checks).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "design_drift", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] tags=["model-answer-in-feedback"] nbgrader={"grade": true, "grade_id": "design_drift", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # *Model answer.* Three things can change: the applicants (covariate drift: incomes, ages, channels), the base rate
 # of default (prior drift: a recession), and the relation between them (concept drift: the same profile now defaults
 # more often). Monitor all three layers. Inputs: compare each feature's distribution in the last month with the
@@ -1018,7 +1018,7 @@ budget
 # precomputed prefix → top-k tables (a trie) for the common prefixes, a small model re-ranking only a few
 # candidates, caching, p99 measured under load, batching only if it fits the budget, a fallback.
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "design_latency", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] tags=["model-answer-in-feedback"] nbgrader={"grade": true, "grade_id": "design_latency", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # *Model answer.* Goal: the share of searches where a suggestion is accepted, and keystrokes saved; offline, mean
 # reciprocal rank of the query the user finally typed. Data: query logs with their prefixes, filtered for privacy and
 # offensive content. Baseline and backbone: a trie (or a sorted table) mapping each prefix to its top completions by
@@ -1040,7 +1040,7 @@ budget
 # computed by two code paths (use one feature definition / a feature store), leakage of future information offline
 # (point-in-time joins), different preprocessing or defaults online, and CI/CD tests that replay logged requests.
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "design_pipeline", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] tags=["model-answer-in-feedback"] nbgrader={"grade": true, "grade_id": "design_pipeline", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # *Model answer.* Bad from day one points to training–serving skew, not drift. Diagnosis: log the features the
 # service actually receives, recompute the offline features for the same stores and days, and compare them column
 # by column; the first mismatching column is usually the culprit. Typical causes: the offline features were computed

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from autograder.feedback import NotGradedError, write_feedback
+from autograder.feedback import MODEL_ANSWER_TAG, NotGradedError, write_feedback
 from autograder.report import normalise_message, summary_text, write_report
 
 ASSIGNMENT, NOTEBOOK = "week98", "week98.ipynb"
@@ -296,3 +296,51 @@ def test_the_report_lists_similar_pairs_and_links_the_side_by_side_page(course, 
     assert "side by side in [similarity.html](similarity.html)" in text and "| ada and ben | 90%, 85% |" in text
     assert "<mark>shared</mark>" in report.similarity.read_text()
     assert "1 pair(s) of students with similar code answers:\n  ada and ben: 90%, 85%" in summary_text(report)
+
+
+def test_a_computed_check_name_and_a_tagged_model_answer_reach_the_feedback(tmp_path):
+    """Interview's quiz: a right answer's explanation is the grader's "✓ ..." line (its name= is computed per
+    student); a written answer tagged for it shows its model answer after grading, an untagged one never."""
+    explanation = "recall = TP / (TP + FN) = 40 / 50"
+    tagged = _cell("markdown", "THE TAGGED MODEL ANSWER.", "design", grade=True, solution=True, points=2)
+    tagged.metadata["tags"] = [MODEL_ANSWER_TAG]
+    source = [
+        _cell("markdown", "# Week 97"),
+        _cell("markdown", "**Q1.** What is the recall?"),
+        _cell("code", "### BEGIN SOLUTION\nanswers = {'Q1': 0.8}\n### END SOLUTION", "quiz_answers", solution=True),
+        _cell("code", 'expect_true("Q1" in answers, "answers should hold Q1.", name="answers holds Q1")\n'
+                      + _hidden('expect_close(answers["Q1"], variant_answer("k"), name=parameters("k")["why"])'),
+              "quiz_q01", grade=True, points=1),
+        _cell("markdown", "**Q2 (written).** Design it."),
+        tagged,
+        _cell("markdown", "**Q3 (written).** Explain it."),
+        _cell("markdown", "AN UNTAGGED MODEL ANSWER.", "explain", grade=True, solution=True, points=2),
+    ]
+    (tmp_path / "source" / "week97").mkdir(parents=True)
+    nbformat.write(new_notebook(cells=source), tmp_path / "source" / "week97" / "week97.ipynb")
+    graded = nbformat.from_dict(json.loads(json.dumps(new_notebook(cells=source))))
+    for cell in graded.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "markdown":
+            cell.source = "My own design."
+        elif meta.get("grade"):
+            cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip()
+    folder = tmp_path / "autograded" / "ada" / "week97"
+    folder.mkdir(parents=True)
+    nbformat.write(graded, folder / "week97.ipynb")
+    verdicts = [{"grade_id": "quiz_q01", "max_score": 1.0, "score": 1.0,
+                 "message": f"✓ answers holds Q1\n✓ {explanation}"},
+                {"grade_id": "design", "max_score": 2.0, "score": None, "message": "graded by hand"},
+                {"grade_id": "explain", "max_score": 2.0, "score": None, "message": "graded by hand"}]
+    (folder / ".autograder.json").write_text(json.dumps({"week97.ipynb": {
+        "score": 1.0, "max_score": 5.0, "notes": [], "verdicts": verdicts, "seed": 1,
+        "confinement": {"applied": [], "missing": []}, "seconds": {"total": 1.0},
+        "graded_at": "2026-12-07T10:00:00+0000", "submission_sha256": "0" * 64, "source_sha256": "1" * 64}}))
+
+    page = _text(write_feedback(tmp_path, "week97")[0].read_text())
+    quiz = page[page.index("Q1"):page.index("Q2")]
+    assert explanation in quiz and "answers holds Q1" in quiz
+    assert 'parameters("k")' not in page and "the answer itself was checked" not in quiz
+    design = page[page.index("Q2"):page.index("Q3")]
+    assert "Model answer THE TAGGED MODEL ANSWER." in design and "My own design." in design
+    assert "AN UNTAGGED MODEL ANSWER" not in page

@@ -45,7 +45,8 @@ q2_answer = q2["x0"] - q2["lr"] * 2 * q2["x0"]
 
 # %% nbgrader={_meta("checkpoint_q2_test", grade=True, solution=False, points=1)}
 ### BEGIN HIDDEN TESTS
-expect_close(q2_answer, variant_answer("{KEY}"), name="the answer to question 2 (q2_answer)", rtol=1e-6)
+expect_close(q2_answer, variant_answer("{KEY}"), rtol=1e-6,
+             name="question 2 (q2_answer) for x0 = " + str(parameters("{KEY}")["x0"]))
 ### END HIDDEN TESTS
 '''
 
@@ -107,6 +108,13 @@ def test_the_students_draws_differ():
 
 def test_each_student_is_graded_against_their_own_numbers(course):
     assert score(course, "alice") == 1 and score(course, "bob") == 1
+
+
+def test_a_right_answer_is_named_by_the_check_name_computed_for_that_student(course):
+    """name= computed from the student's draw (interview's explanations) is worded by the grader."""
+    for student in ("alice", "bob"):
+        verdict = {v["grade_id"]: v for v in entry(course, student)["verdicts"]}["checkpoint_q2_test"]
+        assert verdict["message"] == f"✓ question 2 (q2_answer) for x0 = {variants.parameters(KEY, student)['x0']}"
 
 
 def test_a_copied_answer_fails(course):
